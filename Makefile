@@ -1,0 +1,81 @@
+# dbxmig: see README.md. `make` builds ./dbxmig and ./dbxmig-fakews,
+# `make test` runs every test, `make check` runs them under ASan+UBSan.
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS     = lua5.4 libcurl libcjson libpcre2-8
+FW_PKGS  = libcjson libmicrohttpd
+CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+OPT     ?= -O2 -g
+SAN      =
+B       ?= build
+
+DEPS_OK := $(shell ./scripts/deps.sh >&2 && echo yes)
+ifneq ($(DEPS_OK),yes)
+$(error missing build dependencies (see the message above))
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(FW_PKGS) cmocka)
+CFLAGS   += $(CSTD) $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -Isrc -I$(B)/gen -MMD -MP
+LDLIBS    = $(shell pkg-config --libs $(PKGS)) -lm
+FW_LDLIBS = $(shell pkg-config --libs $(FW_PKGS)) -lpthread -lm
+TEST_LIBS = $(shell pkg-config --libs cmocka)
+LDFLAGS  += $(SAN)
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LUA_SRC  := $(wildcard src/*.lua)
+GEN_SRC  := $(patsubst src/%.lua,$(B)/gen/embed_%.c,$(LUA_SRC))
+LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(patsubst %.c,%.o,$(GEN_SRC))
+FW_OBJ   := $(patsubst %.c,$(B)/%.o,$(wildcard fakews/*.c))
+UNIT     := $(patsubst tests/unit/%.c,$(B)/t/%,$(wildcard tests/unit/test_*.c))
+
+BIN      := $(if $(filter build,$(B)),.,$(B))
+DBXMIG   := $(BIN)/dbxmig
+FAKEWS   := $(BIN)/dbxmig-fakews
+
+.PHONY: all test unit cli check install clean demo bench fuzz
+all: $(DBXMIG) $(FAKEWS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/gen/embed_%.c: src/%.lua scripts/embed.sh
+	@mkdir -p $(dir $@)
+	./scripts/embed.sh $< $@
+
+$(B)/gen/embed_%.o: $(B)/gen/embed_%.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libdbx.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(DBXMIG): $(B)/src/main.o $(B)/libdbx.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(FAKEWS): $(FW_OBJ) $(B)/libdbx.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(FW_LDLIBS) $(LDLIBS)
+
+$(B)/t/%: $(B)/tests/unit/%.o $(B)/libdbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FW_LDLIBS) $(TEST_LIBS)
+
+# Unit tests (cmocka) first, then the command-line tests (TAP, via prove).
+test: all $(UNIT)
+	@./tests/run-unit.sh $(UNIT)
+	@DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) ./tests/run-cli.sh
+
+check:
+	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dbxmig/rules
+	install -m 0755 dbxmig dbxmig-fakews $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 rules/*.lua $(DESTDIR)$(PREFIX)/share/dbxmig/rules/
+
+clean:
+	rm -rf build dbxmig dbxmig-fakews
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
