@@ -50,5 +50,11 @@ void cli_usage(FILE *f, const cli_cmd *cmd, const cli_opt *opts);
 /* A usage error that names what is missing: "export: --session is required". */
 int cli_require(const cli_cmd *cmd, const char *value, const char *opt, dbx_err *err);
 void cli_strv_free(cli_strv *v);
+/* The candidate closest to `word` (edit distance, or a unique prefix), or
+ * NULL when none is close enough to be a plausible typo. For hints. */
+const char *cli_suggest(const char *word, const char *const *cands, size_t n);
+/* The global options every command takes, in the same form as a command's
+ * own (ending in {0}); cli_parse applies them to the log level. */
+extern const cli_opt cli_global_opts[];
 
 #endif

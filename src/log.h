@@ -22,7 +22,13 @@ void log_add_secret(const char *s);
  * "access_token":"xxx", in s (in place) by "****". */
 void log_redact(char *s);
 
+/* Prints at lvl (errors always, even with -q) and appends to the run log. */
 void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends to the run log only (nothing on the terminal): used for what was
+ * already shown another way, e.g. err_print's line or the progress summary. */
+void log_file_only(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* 1 when stderr is a terminal and the level is not quiet (progress display). */
+int log_is_tty(void);
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

@@ -1,0 +1,14 @@
+/* cmd: the entry point of every dbxmig command, one line each.
+ *
+ * main.c's command table points at these. Each takes argv with argv[0] the
+ * command name ("export", "rules test") and returns the process exit code
+ * of CONTRACT.md (0, 1, 2 or 3). A command that is not written yet points
+ * at cmd_not_implemented in the table: add your prototype here and switch
+ * your table entry in main.c. */
+#ifndef DBX_CMD_H
+#define DBX_CMD_H
+
+/* Prints "dbxmig: <cmd>: not implemented yet" and returns 2. */
+int cmd_not_implemented(int argc, char **argv);
+
+#endif
