@@ -1,0 +1,269 @@
+/* idmap: the ID journal (import/ids.jsonl): loading, lookups, appends.
+ * An open-addressing hash keyed by "<kind>/<source id>". */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "idmap.h"
+#include "log.h"
+
+typedef struct ent {
+	char *key;	/* "<kind>/<source id>" */
+	size_t kind_len;
+	char *target;
+	char *name;
+} ent;
+
+struct idmap {
+	store *st;
+	int readonly;
+	jsonl_out *out;	/* opened on the first put */
+	ent *tab;
+	size_t cap;	/* power of two */
+	size_t n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static char *join_key(const char *kind, const char *source_id)
+{
+	size_t a = strlen(kind), b = strlen(source_id);
+	char *k = malloc(a + b + 2);
+	if (!k)
+		return NULL;
+	memcpy(k, kind, a);
+	k[a] = '/';
+	memcpy(k + a + 1, source_id, b + 1);
+	return k;
+}
+
+static ent *slot(const idmap *m, const char *key)
+{
+	size_t i = (size_t)hash_str(key) & (m->cap - 1);
+	for (;;) {
+		ent *e = &m->tab[i];
+		if (!e->key || strcmp(e->key, key) == 0)
+			return e;
+		i = (i + 1) & (m->cap - 1);
+	}
+}
+
+static int grow(idmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 256;
+	ent *old = m->tab;
+	size_t ocap = m->cap;
+	m->tab = calloc(ncap, sizeof *m->tab);
+	if (!m->tab) {
+		m->tab = old;
+		return -1;
+	}
+	m->cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].key)
+			*slot(m, old[i].key) = old[i];
+	free(old);
+	return 0;
+}
+
+/* Inserts or replaces in memory; *is_new says which. */
+static int mem_put(idmap *m, const char *kind, const char *source_id, const char *target_id,
+		   const char *name, int *is_new)
+{
+	char *key = join_key(kind, source_id);
+	if (!key)
+		return -1;
+	if ((m->n + 1) * 2 > m->cap && grow(m) < 0) {
+		free(key);
+		return -1;
+	}
+	ent *e = slot(m, key);
+	char *t = strdup(target_id), *nm = strdup(name ? name : "");
+	if (!t || !nm) {
+		free(t);
+		free(nm);
+		free(key);
+		return -1;
+	}
+	if (e->key) {
+		*is_new = 0;
+		free(key);
+		free(e->target);
+		free(e->name);
+	} else {
+		*is_new = 1;
+		e->key = key;
+		e->kind_len = strlen(kind);
+		m->n++;
+	}
+	e->target = t;
+	e->name = nm;
+	return 0;
+}
+
+int idmap_open(idmap **out, store *st, int readonly, dbx_err *err)
+{
+	int rc = -1;
+	jsonl_in *in = NULL;
+	idmap *m = calloc(1, sizeof *m);
+	*out = NULL;
+	if (!m || grow(m) < 0) {
+		err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
+		goto out;
+	}
+	m->st = st;
+	m->readonly = readonly;
+	in = store_read(st, "import", "ids", err);
+	if (!in)
+		goto out;
+	cJSON *rec;
+	while ((rec = jsonl_in_next(in))) {
+		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "kind"));
+		const char *src = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "source_id"));
+		const char *tgt = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "target_id"));
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "name"));
+		int is_new;
+		if (!kind || !src || !tgt) {
+			log_warn("%s:%ld: journal line without kind, source_id or target_id: skipped",
+				 jsonl_in_path(in), jsonl_in_line(in));
+		} else if (mem_put(m, kind, src, tgt, name, &is_new) < 0) {
+			cJSON_Delete(rec);
+			err_set(err, ERR_IO, jsonl_in_path(in), "out of memory");
+			goto out;
+		}
+		cJSON_Delete(rec);
+	}
+	*out = m;
+	m = NULL;
+	rc = 0;
+out:
+	if (in)
+		jsonl_in_close(in);
+	idmap_close(m);
+	return rc;
+}
+
+void idmap_close(idmap *m)
+{
+	if (!m)
+		return;
+	if (m->out) {
+		dbx_err e = { 0 };
+		if (jsonl_out_close(m->out, &e) < 0) {
+			char buf[1600];
+			log_error("%s", err_str(&e, buf, sizeof buf));
+		}
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->tab[i].key);
+		free(m->tab[i].target);
+		free(m->tab[i].name);
+	}
+	free(m->tab);
+	free(m);
+}
+
+static const ent *find(const idmap *m, const char *kind, const char *source_id)
+{
+	if (!kind || !source_id)
+		return NULL;
+	char *key = join_key(kind, source_id);
+	if (!key)
+		return NULL;
+	const ent *e = slot(m, key);
+	free(key);
+	return e->key ? e : NULL;
+}
+
+const char *idmap_target(const idmap *m, const char *kind, const char *source_id)
+{
+	const ent *e = find(m, kind, source_id);
+	return e ? e->target : NULL;
+}
+
+const char *idmap_name(const idmap *m, const char *kind, const char *source_id)
+{
+	const ent *e = find(m, kind, source_id);
+	return e ? e->name : NULL;
+}
+
+int idmap_put(idmap *m, const char *kind, const char *source_id, const char *target_id,
+	      const char *name, dbx_err *err)
+{
+	int is_new = 0, rc = -1;
+	char *key = NULL;
+	cJSON *rec = NULL;
+	if (mem_put(m, kind, source_id, target_id, name, &is_new) < 0)
+		return err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
+	if (m->readonly)
+		return 0;
+	if (!m->out) {
+		m->out = store_append(m->st, "import", "ids", err);
+		if (!m->out)
+			return -1;
+	}
+	key = join_key(kind, source_id);
+	if (!key)
+		return err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
+	if (jsonl_out_has(m->out, key)) {
+		rc = 0;
+		goto out;
+	}
+	rec = cJSON_CreateObject();
+	if (!rec || !cJSON_AddStringToObject(rec, "key", key) ||
+	    !cJSON_AddStringToObject(rec, "kind", kind) ||
+	    !cJSON_AddStringToObject(rec, "source_id", source_id) ||
+	    !cJSON_AddStringToObject(rec, "target_id", target_id) ||
+	    !cJSON_AddStringToObject(rec, "name", name ? name : "")) {
+		err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
+		goto out;
+	}
+	rc = jsonl_out_put(m->out, rec, err);
+out:
+	cJSON_Delete(rec);
+	free(key);
+	return rc;
+}
+
+long idmap_count(const idmap *m, const char *kind)
+{
+	long n = 0;
+	size_t kl = kind ? strlen(kind) : 0;
+	for (size_t i = 0; i < m->cap; i++) {
+		const ent *e = &m->tab[i];
+		if (!e->key)
+			continue;
+		if (!kind || (e->kind_len == kl && memcmp(e->key, kind, kl) == 0))
+			n++;
+	}
+	return n;
+}
+
+int idmap_each(const idmap *m, const char *kind, idmap_fn fn, void *ud)
+{
+	size_t kl = kind ? strlen(kind) : 0;
+	for (size_t i = 0; i < m->cap; i++) {
+		const ent *e = &m->tab[i];
+		if (!e->key)
+			continue;
+		if (kind && !(e->kind_len == kl && memcmp(e->key, kind, kl) == 0))
+			continue;
+		char kbuf[128];
+		size_t n = e->kind_len < sizeof kbuf - 1 ? e->kind_len : sizeof kbuf - 1;
+		memcpy(kbuf, e->key, n);
+		kbuf[n] = 0;
+		int r = fn(ud, kbuf, e->key + e->kind_len + 1, e->target, e->name);
+		if (r)
+			return r;
+	}
+	return 0;
+}
