@@ -3,18 +3,111 @@
  * --only/--skip parser all read it; adding a kind means adding an entry.
  * Everything the host must know about a kind lives in its entry: names,
  * endpoints and paging scheme, natural key, id field, read-only fields,
- * references to other kinds, permissions object type. */
+ * references to other kinds, permissions object type.
+ *
+ * The entry is a plain struct (below) so that each phase reads the fields
+ * it needs; the accessors stay for code that only needs names. Entries are
+ * static and immutable: never free or modify one. */
 #ifndef DBX_KINDS_H
 #define DBX_KINDS_H
 
 #include <stddef.h>
+#include <cjson/cJSON.h>
 #include "err.h"
 
-typedef struct kind_def kind_def;	/* defined in kinds.c; fields via accessors below */
+typedef struct kind_def kind_def;
+
+/* How a list endpoint pages (see docs/API_NOTES "Paging"). */
+enum kind_paging {
+	KIND_PAGE_NONE = 0,	/* whole list in one reply */
+	KIND_PAGE_SCIM,		/* startIndex (1-based) + count; Resources; advance by len */
+	KIND_PAGE_TOKEN,	/* page_size + page_token; next_page_token */
+	KIND_PAGE_HAS_MORE,	/* limit + page_token; has_more + next_page_token (jobs) */
+	KIND_PAGE_REPOS,	/* request param next_page_token; reply next_page_token */
+	KIND_PAGE_TREE,		/* workspace/list per directory, walked recursively */
+};
+
+/* A field of an object that holds the id (or name) of an object of another
+ * kind, for import remapping. `path` is a dotted path from the object root
+ * where "[]" means "every element of this array":
+ * "settings.tasks[].existing_cluster_id". `kind` is a registry name, or
+ * "principals" for an id that may be a user, group or service principal
+ * (SCIM members), or "principal_names" for a user name / SP application id
+ * / group name (secret ACLs). */
+typedef struct kind_ref {
+	const char *path;
+	const char *kind;
+} kind_ref;
+
+/* An extra GET export makes per object, stored inside `object` under `dest`.
+ *   GET path?param=<value of the object's field `from`>
+ * The reply's array `field` is stored (missing array: []); when `unwrap` is
+ * set each element is replaced by its member `unwrap` (cluster-status:
+ * library_statuses[].library), and elements with a true
+ * `skip_if_true` member are dropped. `mark` / `mark_value`, when set, are
+ * added to each element (secret keys: "value_status": "NEEDS_REENTRY"). */
+typedef struct kind_extra {
+	const char *dest;
+	const char *path;
+	const char *param;
+	const char *from;
+	const char *field;
+	const char *unwrap;
+	const char *skip_if_true;
+	const char *mark;
+	const char *mark_value;
+} kind_extra;
+
+/* Returns NULL when export keeps the list item `obj`, else a short reason
+ * why it is skipped ("job cluster"): the reason is counted per kind and
+ * said in the summary. */
+typedef const char *(*kind_skip_fn)(const cJSON *obj);
+/* Called on the complete object (after get, permissions and extras) before
+ * it is recorded; may add fields (the Key Vault "manual" note). */
+typedef void (*kind_finish_fn)(cJSON *obj);
+
+struct kind_def {
+	const char *name;		/* plural: --only names, file names: "jobs" */
+	const char *singular;		/* rule handler name: "job" */
+	int supported;			/* export/import handle it in this build */
+
+	/* listing */
+	const char *list_path;		/* "/api/2.2/jobs/list" */
+	const char *list_query;		/* fixed query added to every page, or NULL */
+	enum kind_paging paging;
+	const char *list_field;		/* array in the list reply: "jobs", "Resources" */
+	int page_size;			/* count/limit/page_size asked for (0: server default) */
+
+	/* per-object get when the list item is not the whole object (NULL:
+	 * the list item is recorded as is). "{id}" in get_path is replaced by
+	 * the escaped id; otherwise the id goes in get_param. When the get
+	 * reply carries next_page_token, the arrays named in get_more (NULL
+	 * terminated, dotted paths) are fetched page by page and appended. */
+	const char *get_path;
+	const char *get_param;
+	const char *const *get_more;
+
+	const char *key_field;		/* dotted path of the natural key: "settings.name" */
+	int key_unique;			/* the API guarantees unique keys */
+	const char *id_field;		/* dotted path of the id ("job_id"), NULL: key is the id */
+
+	/* permissions: GET /api/2.0/permissions/<perm_type>/<id>. For the
+	 * workspace tree the type follows object_type (perm_by_type). */
+	const char *perm_type;
+	int perm_by_type;
+
+	const char *const *read_only;	/* dotted paths create/update refuse; NULL-terminated */
+	const kind_ref *refs;		/* {NULL} terminated */
+	const kind_extra *extras;	/* {NULL} terminated, or NULL */
+	kind_skip_fn skip;		/* or NULL */
+	kind_finish_fn finish;		/* or NULL */
+};
 
 /* Every kind, in dependency order; kind_count() entries. */
 const kind_def *kind_at(size_t i);
 size_t kind_count(void);
+/* Index of k in the registry (for kind_set bits). */
+size_t kind_index(const kind_def *k);
 /* By plural name ("jobs", as in --only and file names) or singular
  * ("job", as in rule handlers and rule test cases). NULL when unknown. */
 const kind_def *kind_find(const char *name);
@@ -23,11 +116,25 @@ const char *kind_singular(const kind_def *k);	/* "job" */
 /* 1 when export/import handle this kind in this build. */
 int kind_supported(const kind_def *k);
 
+/* Permission object type for a workspace object_type ("NOTEBOOK" →
+ * "notebooks", "DIRECTORY" → "directories", "FILE" → "files"); NULL for
+ * types that carry no permissions of their own. */
+const char *kind_ws_perm_type(const char *object_type);
+
+/* Follows a dotted path ("settings.name") from obj; no "[]" here. NULL
+ * when a step is missing. Does not consume obj. */
+const cJSON *kind_get_path(const cJSON *obj, const char *path);
+/* The natural key / id of obj as a string into buf ("%.0f" for numbers).
+ * Return buf, or NULL when absent, not a string/number, or too long. */
+const char *kind_key_of(const kind_def *k, const cJSON *obj, char *buf, size_t size);
+const char *kind_id_of(const kind_def *k, const cJSON *obj, char *buf, size_t size);
+
 /* A set of kinds as a bit mask over kind_at() indexes. */
 typedef unsigned long long kind_set;
 /* Parses the --only and --skip values (comma lists, NULL for none) into
  * the set to work on. Unknown kinds and kinds this build does not support
- * yet are usage errors naming the kind (and the nearest valid name). */
+ * yet are usage errors naming the kind (and the nearest valid name).
+ * Without --only, the set is every supported kind (minus --skip). */
 int kind_select(const char *only, const char *skip, kind_set *out, dbx_err *err);
 static inline int kind_in(kind_set s, size_t i) { return (int)((s >> i) & 1u); }
 
