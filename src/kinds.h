@@ -66,6 +66,34 @@ typedef const char *(*kind_skip_fn)(const cJSON *obj);
  * it is recorded; may add fields (the Key Vault "manual" note). */
 typedef void (*kind_finish_fn)(cJSON *obj);
 
+/* How import writes objects of a kind (src/import.c reads this; the
+ * import engineer's additive part of the entry). */
+enum kind_write {
+	KIND_WRITE_NONE = 0,	/* import does not write this kind */
+	KIND_WRITE_REST,	/* POST create_path (reply: created_id), update by target id */
+	KIND_WRITE_SCIM,	/* REST, plus group members replayed once every group exists */
+	KIND_WRITE_WORKSPACE,	/* mkdirs / workspace import (overwrite), get-status for object_id */
+	KIND_WRITE_SECRETS,	/* scope, then ACLs, then keys whose values --secrets-file gives */
+};
+
+typedef struct kind_import {
+	enum kind_write write;
+	const char *create_path;	/* POST, body = the stripped object */
+	const char *created_id;		/* field of the create reply with the new id; NULL: key is the id */
+	const char *body_field;		/* member of the object that is the body ("settings"), or NULL */
+	const char *update_method;	/* "POST"/"PUT"/"PATCH"; NULL: an existing object is kept as is */
+	const char *update_path;	/* "{id}" is replaced by the escaped target id */
+	const char *update_id;		/* body field that carries the target id ("cluster_id"), or NULL */
+	const char *update_wrap;	/* the body goes under this member ("new_settings"), or NULL */
+	const char *const *update_keep;	/* only these top-level fields are sent on update, or NULL */
+	const char *stop_path;		/* POST after create/update so it is left stopped ("{id}" or
+					 * body {update_id: id}); NULL: nothing runs */
+	const char *stopped_state;	/* list item "state" that needs no stop ("TERMINATED") */
+	const char *libraries_path;	/* POST {update_id, libraries} when the object has libraries */
+	const char *key_alt;		/* natural key used when key_field is absent ("displayName") */
+	const char *const *pause;	/* body members whose pause_status import sets to PAUSED */
+} kind_import;
+
 struct kind_def {
 	const char *name;		/* plural: --only names, file names: "jobs" */
 	const char *singular;		/* rule handler name: "job" */
@@ -101,6 +129,8 @@ struct kind_def {
 	const kind_extra *extras;	/* {NULL} terminated, or NULL */
 	kind_skip_fn skip;		/* or NULL */
 	kind_finish_fn finish;		/* or NULL */
+
+	kind_import imp;		/* import: how objects are written (zero: not written) */
 };
 
 /* Every kind, in dependency order; kind_count() entries. */
