@@ -1,0 +1,1233 @@
+/* export: the export phase. One engine reads every kind of the registry:
+ *
+ *   list page ──► per-object fetches (get [+ more pages], permissions,
+ *                 extras, workspace export) ──► record when all are done
+ *
+ * all on the HTTP client's multi interface (one thread, callbacks). Memory
+ * stays bounded: a kind stops asking for list pages while too many of its
+ * objects are in flight, and only the ids of finished objects are kept
+ * (the checkpoint), never the objects. The workspace tree is the one kind
+ * walked rather than paged: each directory listing is a "page". */
+#include "export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "http.h"
+#include "kinds.h"
+#include "log.h"
+#include "store.h"
+
+#define MAX_EXTRAS 4
+#define MAX_REASONS 8
+#define ID_MAX 512
+#define KEY_MAX 8192
+
+/* ---- a set of strings (finished ids): open addressing, grows ---- */
+typedef struct strset {
+	char **slot;
+	size_t cap, n;
+} strset;
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static int strset_has(const strset *s, const char *v)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t i = str_hash(v) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (!s->slot[i])
+			return 0;
+		if (strcmp(s->slot[i], v) == 0)
+			return 1;
+	}
+}
+
+static int strset_add(strset *s, const char *v)
+{
+	if ((s->n + 1) * 10 >= s->cap * 7) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		char **ns = calloc(ncap, sizeof *ns);
+		if (!ns)
+			return -1;
+		for (size_t j = 0; j < s->cap; j++) {
+			if (!s->slot[j])
+				continue;
+			size_t i = str_hash(s->slot[j]) & (ncap - 1);
+			while (ns[i])
+				i = (i + 1) & (ncap - 1);
+			ns[i] = s->slot[j];
+		}
+		free(s->slot);
+		s->slot = ns;
+		s->cap = ncap;
+	}
+	size_t i = str_hash(v) & (s->cap - 1);
+	for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->slot[i], v) == 0)
+			return 0;
+	s->slot[i] = strdup(v);
+	if (!s->slot[i])
+		return -1;
+	s->n++;
+	return 0;
+}
+
+static void strset_free(strset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slot[i]);
+	free(s->slot);
+	s->slot = NULL;
+	s->cap = s->n = 0;
+}
+
+/* ---- run state ---- */
+typedef struct exp_run exp_run;
+
+typedef struct exp_kind {
+	exp_run *run;
+	const kind_def *k;
+	jsonl_out *out;
+	strset done;		/* ids (or keys) already recorded */
+	long exported, already, skipped, failed;
+	long total;		/* lines in the file at the end */
+	int opened;
+	struct { const char *why; long n; } reasons[MAX_REASONS];
+	int inflight;		/* objects being fetched */
+	/* paged lists: one page at a time */
+	int list_busy, list_deferred, list_done;
+	long next_start;	/* SCIM */
+	char *next_token;	/* token schemes */
+	/* tree: directories still to list */
+	char **dirs;
+	size_t ndirs, capdirs;
+	int dirs_busy;
+} exp_kind;
+
+struct exp_run {
+	ws *w;
+	store *st;
+	exp_kind kinds[64];
+	int parallel;
+	int high_water;		/* objects in flight per kind before listing pauses */
+	int fatal;		/* authentication lost */
+	dbx_err fatal_err;
+};
+
+enum fetch_what { F_GET, F_GET_MORE, F_PERMS, F_EXTRA, F_CONTENT };
+
+typedef struct exp_obj {
+	exp_kind *ek;
+	cJSON *obj;		/* list item, then the get reply */
+	cJSON *acl;
+	cJSON *extra[MAX_EXTRAS];
+	char *content;		/* decoded notebook/file source */
+	size_t content_len;
+	char id[ID_MAX];
+	char *name;		/* key as seen in the list (workspace: the path) */
+	int pending;
+	int failed;
+	dbx_err err;
+} exp_obj;
+
+typedef struct fetch_ctx {
+	exp_obj *o;
+	enum fetch_what what;
+	int extra;		/* index into k->extras */
+} fetch_ctx;
+
+typedef struct list_ctx {
+	exp_kind *ek;
+	char *dir;		/* tree: the directory listed */
+} list_ctx;
+
+static void list_next(exp_kind *ek);
+static void tree_pump(exp_kind *ek);
+
+static void count_skip(exp_kind *ek, const char *why)
+{
+	int i;
+
+	ek->skipped++;
+	for (i = 0; i < MAX_REASONS && ek->reasons[i].why; i++)
+		if (strcmp(ek->reasons[i].why, why) == 0)
+			break;
+	if (i == MAX_REASONS)
+		i = MAX_REASONS - 1;
+	if (!ek->reasons[i].why)
+		ek->reasons[i].why = why;
+	ek->reasons[i].n++;
+}
+
+/* A list-level failure (a page or a directory listing): logged under a key
+ * that says so; 401 means the credentials were refused: fatal. */
+static void list_failed(exp_kind *ek, const char *what, const dbx_err *e)
+{
+	if (e->cls == ERR_AUTH || e->http_status == 401) {
+		if (!ek->run->fatal) {
+			ek->run->fatal = 1;
+			ek->run->fatal_err = *e;
+		}
+		return;
+	}
+	store_fail(ek->run->st, "export", ek->k->name, what, e);
+	ek->failed++;
+}
+
+/* ---- base64 (workspace export content) ---- */
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Decodes s into a malloc'd buffer; -1 on a character outside base64. */
+static int b64_decode(const char *s, char **out, size_t *len)
+{
+	size_t n = strlen(s), o = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	char *buf = malloc(n / 4 * 3 + 4);
+
+	if (!buf)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int v;
+		if (s[i] == '=' || s[i] == '\n' || s[i] == '\r')
+			continue;
+		v = b64val((unsigned char)s[i]);
+		if (v < 0) {
+			free(buf);
+			return -1;
+		}
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	buf[o] = '\0';
+	*out = buf;
+	*len = o;
+	return 0;
+}
+
+/* ---- object completion ---- */
+static void obj_free(exp_obj *o)
+{
+	cJSON_Delete(o->obj);
+	cJSON_Delete(o->acl);
+	for (int i = 0; i < MAX_EXTRAS; i++)
+		cJSON_Delete(o->extra[i]);
+	free(o->content);
+	free(o->name);
+	free(o);
+}
+
+static void obj_fail(exp_obj *o, const dbx_err *e, const char *what)
+{
+	if (o->failed)
+		return;
+	o->failed = 1;
+	o->err = *e;
+	if (what)
+		err_prefix(&o->err, "%s", what);
+}
+
+/* All fetches of o are done: merge, record (or log the failure), free. */
+static void obj_finish(exp_obj *o)
+{
+	exp_kind *ek = o->ek;
+	const kind_def *k = ek->k;
+	exp_run *run = ek->run;
+	char key[KEY_MAX + ID_MAX + 2], kb[KEY_MAX];
+	const char *kk;
+	cJSON *rec = NULL;
+	dbx_err e;
+
+	err_clear(&e);
+	if (o->failed)
+		goto failed;
+	if (!cJSON_IsObject(o->obj)) {
+		err_set(&o->err, ERR_PARSE, NULL, "the reply is not a JSON object");
+		goto failed;
+	}
+	if (o->acl)
+		cJSON_AddItemToObject(o->obj, "access_control_list", o->acl);
+	o->acl = NULL;
+	for (int i = 0; k->extras && k->extras[i].dest; i++) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o->obj, k->extras[i].dest);
+		cJSON_AddItemToObject(o->obj, k->extras[i].dest,
+				      o->extra[i] ? o->extra[i] : cJSON_CreateArray());
+		o->extra[i] = NULL;
+	}
+	if (k->finish)
+		k->finish(o->obj);
+
+	kk = kind_key_of(k, o->obj, kb, sizeof kb);
+	if (!kk && k->key_unique) {
+		err_set(&o->err, ERR_PARSE, NULL, "no usable \"%s\" (the natural key)", k->key_field);
+		goto failed;
+	}
+	snprintf(key, sizeof key, "%s", kk ? kk : "");
+	/* Names that the API lets repeat get the id appended when taken, so
+	 * that two jobs called "nightly" are two records. */
+	if (!kk || (!k->key_unique && jsonl_out_has(ek->out, key)))
+		snprintf(key, sizeof key, "%s#%s", kk ? kk : "", o->id);
+	if (jsonl_out_has(ek->out, key)) {
+		/* same key, other id: the object was replaced since an earlier run */
+		log_warn("export: %s '%s' is already in the session under another id; kept the first",
+			 k->name, key);
+		ek->already++;
+		goto out;
+	}
+	if (o->content && store_blob_write(run->st, "export", key, strlen(key), o->content,
+					   o->content_len, &e)) {
+		o->err = e;
+		goto failed;
+	}
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "key", key);
+	if (k->id_field)
+		cJSON_AddItemToObject(rec, "id", cJSON_Duplicate(kind_get_path(o->obj, k->id_field), 1));
+	else
+		cJSON_AddNullToObject(rec, "id");
+	if (!cJSON_GetObjectItemCaseSensitive(rec, "id"))
+		cJSON_AddNullToObject(rec, "id");
+	cJSON_AddItemToObject(rec, "object", o->obj);
+	o->obj = NULL;
+	if (jsonl_out_put(ek->out, rec, &e)) {
+		o->err = e;
+		goto failed;
+	}
+	strset_add(&ek->done, o->id);
+	ek->exported++;
+	goto out;
+failed:
+	snprintf(key, sizeof key, "%s", o->name ? o->name : o->id);
+	err_prefix(&o->err, "%s '%s'", k->singular, key);
+	store_fail(run->st, "export", k->name, key, &o->err);
+	ek->failed++;
+out:
+	cJSON_Delete(rec);
+	ek->inflight--;
+	obj_free(o);
+	if (k->paging == KIND_PAGE_TREE)
+		tree_pump(ek);
+	else if (ek->list_deferred && ek->inflight <= run->high_water / 2)
+		list_next(ek);
+}
+
+static void obj_done_one(exp_obj *o)
+{
+	if (--o->pending == 0)
+		obj_finish(o);
+}
+
+/* ---- per-object fetches ---- */
+static void fetch_cb(ws *w, void *ud, cJSON *json, const dbx_err *err);
+
+static int submit_fetch(exp_obj *o, enum fetch_what what, int extra, const char *path,
+			const char *query)
+{
+	fetch_ctx *c = malloc(sizeof *c);
+
+	if (!c)
+		return -1;
+	c->o = o;
+	c->what = what;
+	c->extra = extra;
+	o->pending++;
+	if (http_submit(o->ek->run->w, "GET", path, query, NULL, 0, fetch_cb, c)) {
+		o->pending--;
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* query "param=<escaped value>[&page_token=<escaped>]" into buf */
+static int make_query(char *buf, size_t size, const char *param, const char *value,
+		      const char *extra_param, const char *extra_value)
+{
+	char *v = http_escape(value), *x = extra_value ? http_escape(extra_value) : NULL;
+	int n, rc = 0;
+
+	if (!v || (extra_value && !x)) {
+		rc = -1;
+		goto out;
+	}
+	if (x)
+		n = snprintf(buf, size, "%s=%s&%s=%s", param, v, extra_param, x);
+	else
+		n = snprintf(buf, size, "%s=%s", param, v);
+	if (n < 0 || (size_t)n >= size)
+		rc = -1;
+out:
+	free(v);
+	free(x);
+	return rc;
+}
+
+static int submit_get(exp_obj *o, const char *page_token)
+{
+	const kind_def *k = o->ek->k;
+	char path[1024], query[2048];
+	const char *brace = strstr(k->get_path, "{id}");
+
+	if (brace) {
+		char *v = http_escape(o->id);
+		int n;
+		if (!v)
+			return -1;
+		n = snprintf(path, sizeof path, "%.*s%s%s", (int)(brace - k->get_path), k->get_path,
+			     v, brace + 4);
+		free(v);
+		if (n < 0 || (size_t)n >= sizeof path)
+			return -1;
+		if (page_token && make_query(query, sizeof query, "page_token", page_token, NULL, NULL))
+			return -1;
+		return submit_fetch(o, page_token ? F_GET_MORE : F_GET, 0, path,
+				    page_token ? query : NULL);
+	}
+	if (make_query(query, sizeof query, k->get_param, o->id, page_token ? "page_token" : NULL,
+		       page_token))
+		return -1;
+	return submit_fetch(o, page_token ? F_GET_MORE : F_GET, 0, k->get_path, query);
+}
+
+/* Appends the arrays named in get_more from a later page of a get. */
+static void merge_more(const kind_def *k, cJSON *into, cJSON *page)
+{
+	for (size_t i = 0; k->get_more[i]; i++) {
+		const char *path = k->get_more[i], *dot = strrchr(path, '.');
+		char parent[128];
+		cJSON *src, *dst, *pdst;
+
+		src = (cJSON *)kind_get_path(page, path);
+		if (!cJSON_IsArray(src))
+			continue;
+		if (dot) {
+			snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path);
+			pdst = (cJSON *)kind_get_path(into, parent);
+		} else {
+			pdst = into;
+		}
+		if (!cJSON_IsObject(pdst))
+			continue;
+		dst = cJSON_GetObjectItemCaseSensitive(pdst, dot ? dot + 1 : path);
+		if (!cJSON_IsArray(dst)) {
+			dst = cJSON_CreateArray();
+			cJSON_DeleteItemFromObjectCaseSensitive(pdst, dot ? dot + 1 : path);
+			cJSON_AddItemToObject(pdst, dot ? dot + 1 : path, dst);
+		}
+		while (src->child) {
+			cJSON *it = cJSON_DetachItemViaPointer(src, src->child);
+			cJSON_AddItemToArray(dst, it);
+		}
+	}
+}
+
+/* The next_page_token of a paged get, or NULL when it is the last page. */
+static const char *get_token(const cJSON *reply)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(reply, "next_page_token");
+
+	return cJSON_IsString(t) && t->valuestring[0] ? t->valuestring : NULL;
+}
+
+static cJSON *extra_array(const kind_extra *x, cJSON *reply)
+{
+	cJSON *arr = cJSON_CreateArray(), *src = cJSON_GetObjectItemCaseSensitive(reply, x->field);
+
+	if (!cJSON_IsArray(src))
+		return arr;
+	while (src->child) {
+		cJSON *it = cJSON_DetachItemViaPointer(src, src->child);
+		if (x->skip_if_true && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, x->skip_if_true))) {
+			cJSON_Delete(it);
+			continue;
+		}
+		if (x->unwrap) {
+			cJSON *inner = cJSON_DetachItemFromObjectCaseSensitive(it, x->unwrap);
+			cJSON_Delete(it);
+			if (!inner)
+				continue;
+			it = inner;
+		}
+		if (x->mark && cJSON_IsObject(it)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(it, x->mark);
+			cJSON_AddStringToObject(it, x->mark, x->mark_value);
+		}
+		cJSON_AddItemToArray(arr, it);
+	}
+	return arr;
+}
+
+static void fetch_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
+{
+	fetch_ctx *c = ud;
+	exp_obj *o = c->o;
+	const kind_def *k = o->ek->k;
+	static const char *const what[] = { "get", "get (next page)", "permissions", "extra",
+		"export" };
+
+	(void)w;
+	if (!json) {
+		if (err->cls == ERR_AUTH || err->http_status == 401) {
+			if (!o->ek->run->fatal) {
+				o->ek->run->fatal = 1;
+				o->ek->run->fatal_err = *err;
+			}
+		}
+		obj_fail(o, err, c->what == F_EXTRA ? k->extras[c->extra].path : what[c->what]);
+		goto out;
+	}
+	if (o->failed) {
+		cJSON_Delete(json);
+		goto out;
+	}
+	switch (c->what) {
+	case F_GET:
+	case F_GET_MORE: {
+		const char *tok;
+		char tokbuf[1024];
+		if (c->what == F_GET) {
+			cJSON_Delete(o->obj);
+			o->obj = json;
+		} else {
+			merge_more(k, o->obj, json);
+		}
+		tok = k->get_more ? get_token(json) : NULL;
+		if (tok && snprintf(tokbuf, sizeof tokbuf, "%s", tok) < (int)sizeof tokbuf) {
+			if (c->what == F_GET_MORE)
+				cJSON_Delete(json);
+			if (submit_get(o, tokbuf)) {
+				dbx_err e;
+				err_set(&e, ERR_FAILED, NULL, "cannot queue the next page of the get");
+				obj_fail(o, &e, NULL);
+			}
+			json = NULL;
+		} else if (c->what == F_GET_MORE) {
+			cJSON_Delete(json);
+		}
+		if (!tok || c->what == F_GET) {
+			cJSON_DeleteItemFromObjectCaseSensitive(o->obj, "next_page_token");
+			cJSON_DeleteItemFromObjectCaseSensitive(o->obj, "has_more");
+		}
+		break;
+	}
+	case F_PERMS: {
+		cJSON *acl = cJSON_DetachItemFromObjectCaseSensitive(json, "access_control_list");
+		cJSON_Delete(json);
+		o->acl = cJSON_IsArray(acl) ? acl : (cJSON_Delete(acl), cJSON_CreateArray());
+		break;
+	}
+	case F_EXTRA:
+		o->extra[c->extra] = extra_array(&k->extras[c->extra], json);
+		cJSON_Delete(json);
+		break;
+	case F_CONTENT: {
+		const cJSON *ct = cJSON_GetObjectItemCaseSensitive(json, "content");
+		if (!cJSON_IsString(ct) || b64_decode(ct->valuestring, &o->content, &o->content_len)) {
+			dbx_err e;
+			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/export",
+				"\"content\" is missing or not base64");
+			obj_fail(o, &e, NULL);
+		}
+		cJSON_Delete(json);
+		break;
+	}
+	}
+out:
+	free(c);
+	obj_done_one(o);
+}
+
+/* Starts the fetches of one listed item (consumed). */
+static void obj_start(exp_kind *ek, cJSON *item)
+{
+	const kind_def *k = ek->k;
+	char idb[ID_MAX], pq[ID_MAX + 64], path[3 * KEY_MAX + 64];
+	const char *id = kind_id_of(k, item, idb, sizeof idb), *why, *ptype = k->perm_type;
+	exp_obj *o;
+	dbx_err e;
+
+	if (!id) {
+		char kb[KEY_MAX];
+		err_set(&e, ERR_PARSE, NULL, "listed %s has no usable \"%s\"", k->singular,
+			k->id_field ? k->id_field : k->key_field);
+		store_fail(ek->run->st, "export", k->name,
+			   kind_key_of(k, item, kb, sizeof kb) ? kb : "(unnamed)", &e);
+		ek->failed++;
+		cJSON_Delete(item);
+		return;
+	}
+	if (strset_has(&ek->done, id)) {
+		ek->already++;
+		cJSON_Delete(item);
+		return;
+	}
+	if (k->skip && (why = k->skip(item))) {
+		count_skip(ek, why);
+		cJSON_Delete(item);
+		return;
+	}
+	o = calloc(1, sizeof *o);
+	if (!o) {
+		cJSON_Delete(item);
+		return;
+	}
+	o->ek = ek;
+	o->obj = item;
+	snprintf(o->id, sizeof o->id, "%s", id);
+	{
+		char kb[KEY_MAX];
+		if (kind_key_of(k, item, kb, sizeof kb) && !(o->name = strdup(kb))) {
+			cJSON_Delete(item);
+			free(o);
+			return;
+		}
+	}
+	ek->inflight++;
+	o->pending = 1;	/* held until every fetch is queued */
+	if (k->perm_by_type)
+		ptype = kind_ws_perm_type(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item,
+												"object_type")));
+	if (k->get_path && submit_get(o, NULL))
+		goto queue_failed;
+	if (ptype) {
+		char *v = http_escape(id);
+		int n = v ? snprintf(pq, sizeof pq, "/api/2.0/permissions/%s/%s", ptype, v) : -1;
+		free(v);
+		if (n < 0 || (size_t)n >= sizeof pq || submit_fetch(o, F_PERMS, 0, pq, NULL))
+			goto queue_failed;
+	}
+	for (int i = 0; k->extras && k->extras[i].dest && i < MAX_EXTRAS; i++) {
+		const kind_extra *x = &k->extras[i];
+		char xb[ID_MAX];
+		const cJSON *fv = kind_get_path(item, x->from);
+		const char *v = cJSON_IsString(fv) ? fv->valuestring
+			: cJSON_IsNumber(fv) ? (snprintf(xb, sizeof xb, "%.0f", fv->valuedouble), xb) : NULL;
+		if (!v || make_query(path, sizeof path, x->param, v, NULL, NULL) ||
+		    submit_fetch(o, F_EXTRA, i, x->path, path))
+			goto queue_failed;
+	}
+	if (k->paging == KIND_PAGE_TREE) {
+		const char *ot = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "object_type"));
+		if (ot && (strcmp(ot, "NOTEBOOK") == 0 || strcmp(ot, "FILE") == 0)) {
+			if (!o->name || make_query(path, sizeof path, "path", o->name, "format", "SOURCE") ||
+			    submit_fetch(o, F_CONTENT, 0, "/api/2.0/workspace/export", path))
+				goto queue_failed;
+		}
+	}
+	obj_done_one(o);
+	return;
+queue_failed:
+	err_set(&e, ERR_FAILED, NULL, "cannot queue its requests (out of memory or name too long)");
+	obj_fail(o, &e, NULL);
+	obj_done_one(o);
+}
+
+/* ---- lists ---- */
+static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err);
+
+static int list_submit(exp_kind *ek, const char *dir)
+{
+	const kind_def *k = ek->k;
+	char q[3 * KEY_MAX + 256];
+	size_t n = 0;
+	list_ctx *c;
+
+#define QADD(...) do { \
+		int m_ = snprintf(q + n, sizeof q - n, "%s", n ? "&" : ""); \
+		if (m_ < 0 || (size_t)m_ >= sizeof q - n) return -1; \
+		n += (size_t)m_; \
+		m_ = snprintf(q + n, sizeof q - n, __VA_ARGS__); \
+		if (m_ < 0 || (size_t)m_ >= sizeof q - n) return -1; \
+		n += (size_t)m_; \
+	} while (0)
+
+	q[0] = '\0';
+	if (k->list_query)
+		QADD("%s", k->list_query);
+	switch (k->paging) {
+	case KIND_PAGE_SCIM:
+		QADD("startIndex=%ld", ek->next_start);
+		if (k->page_size)
+			QADD("count=%d", k->page_size);
+		break;
+	case KIND_PAGE_TOKEN:
+	case KIND_PAGE_HAS_MORE:
+		if (k->page_size)
+			QADD("%s=%d", k->paging == KIND_PAGE_TOKEN ? "page_size" : "limit", k->page_size);
+		/* fall through */
+	case KIND_PAGE_REPOS:
+		if (ek->next_token) {
+			char *t = http_escape(ek->next_token);
+			if (!t)
+				return -1;
+			/* repos take the token back under the reply's name */
+			QADD("%s=%s", k->paging == KIND_PAGE_REPOS ? "next_page_token" : "page_token", t);
+			free(t);
+		}
+		break;
+	case KIND_PAGE_TREE: {
+		char *t = http_escape(dir);
+		if (!t)
+			return -1;
+		QADD("path=%s", t);
+		free(t);
+		break;
+	}
+	case KIND_PAGE_NONE:
+		break;
+	}
+#undef QADD
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return -1;
+	c->ek = ek;
+	if (dir && !(c->dir = strdup(dir))) {
+		free(c);
+		return -1;
+	}
+	if (http_submit(ek->run->w, "GET", k->list_path, n ? q : NULL, NULL, 0, list_cb, c)) {
+		free(c->dir);
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* Asks for the next page of a paged list, unless too much is in flight. */
+static void list_next(exp_kind *ek)
+{
+	dbx_err e;
+
+	if (ek->list_done || ek->list_busy)
+		return;
+	if (ek->inflight > ek->run->high_water) {
+		ek->list_deferred = 1;
+		return;
+	}
+	ek->list_deferred = 0;
+	if (list_submit(ek, NULL)) {
+		err_set(&e, ERR_FAILED, NULL, "cannot queue the list request");
+		list_failed(ek, "(list)", &e);
+		ek->list_done = 1;
+		return;
+	}
+	ek->list_busy = 1;
+}
+
+static int push_dir(exp_kind *ek, const char *dir)
+{
+	if (ek->ndirs == ek->capdirs) {
+		size_t nc = ek->capdirs ? ek->capdirs * 2 : 64;
+		char **nd = realloc(ek->dirs, nc * sizeof *nd);
+		if (!nd)
+			return -1;
+		ek->dirs = nd;
+		ek->capdirs = nc;
+	}
+	if (!(ek->dirs[ek->ndirs] = strdup(dir)))
+		return -1;
+	ek->ndirs++;
+	return 0;
+}
+
+/* Lists more directories while there is room: depth first (a stack), so
+ * the pending set stays small. */
+static void tree_pump(exp_kind *ek)
+{
+	exp_run *run = ek->run;
+
+	while (ek->ndirs && ek->dirs_busy < run->parallel && ek->inflight <= run->high_water) {
+		char *d = ek->dirs[--ek->ndirs];
+		if (list_submit(ek, d)) {
+			dbx_err e;
+			err_set(&e, ERR_FAILED, NULL, "cannot queue the listing");
+			list_failed(ek, d, &e);
+		} else {
+			ek->dirs_busy++;
+		}
+		free(d);
+	}
+}
+
+/* Workspace objects that are not exported as workspace objects. */
+static const char *tree_skip(const char *type, const char *path)
+{
+	if (strcmp(path, "/Repos") == 0 || strncmp(path, "/Repos/", 7) == 0 || strcmp(type, "REPO") == 0)
+		return "in /Repos (exported as repos)";
+	if (!kind_ws_perm_type(type))
+		return strcmp(type, "LIBRARY") == 0 ? "workspace library" : "other workspace object";
+	return NULL;
+}
+
+static void tree_items(exp_kind *ek, cJSON *arr)
+{
+	while (arr->child) {
+		cJSON *it = cJSON_DetachItemViaPointer(arr, arr->child);
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "object_type"));
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "path"));
+		const char *why;
+
+		if (!type || !path) {
+			dbx_err e;
+			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
+				"listed object without path or object_type");
+			store_fail(ek->run->st, "export", ek->k->name, path ? path : "(unnamed)", &e);
+			ek->failed++;
+			cJSON_Delete(it);
+			continue;
+		}
+		if ((why = tree_skip(type, path))) {
+			count_skip(ek, why);
+			cJSON_Delete(it);
+			continue;
+		}
+		if (strcmp(type, "DIRECTORY") == 0 && push_dir(ek, path)) {
+			dbx_err e;
+			err_set(&e, ERR_FAILED, NULL, "out of memory");
+			list_failed(ek, path, &e);
+		}
+		obj_start(ek, it);
+	}
+}
+
+static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
+{
+	list_ctx *c = ud;
+	exp_kind *ek = c->ek;
+	const kind_def *k = ek->k;
+	cJSON *arr;
+	long got = 0;
+
+	(void)w;
+	if (k->paging == KIND_PAGE_TREE)
+		ek->dirs_busy--;
+	else
+		ek->list_busy = 0;
+	if (!json) {
+		list_failed(ek, c->dir ? c->dir : "(list)", err);
+		if (k->paging != KIND_PAGE_TREE)
+			ek->list_done = 1;
+		goto out;
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(json, k->list_field);
+	if (arr && !cJSON_IsArray(arr)) {
+		dbx_err e;
+		err_set(&e, ERR_PARSE, k->list_path, "\"%s\" is not an array", k->list_field);
+		list_failed(ek, c->dir ? c->dir : "(list)", &e);
+		if (k->paging != KIND_PAGE_TREE)
+			ek->list_done = 1;
+		goto out;
+	}
+	got = arr ? cJSON_GetArraySize(arr) : 0;
+	/* the next page first: it then travels with this page's fetches */
+	if (k->paging != KIND_PAGE_TREE) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(json, "next_page_token");
+		const cJSON *more = cJSON_GetObjectItemCaseSensitive(json, "has_more");
+		const cJSON *total = cJSON_GetObjectItemCaseSensitive(json, "totalResults");
+		free(ek->next_token);
+		ek->next_token = NULL;
+		switch (k->paging) {
+		case KIND_PAGE_SCIM:
+			ek->next_start += got;
+			ek->list_done = got == 0 ||
+				(cJSON_IsNumber(total) && (double)(ek->next_start - 1) >= total->valuedouble);
+			break;
+		case KIND_PAGE_HAS_MORE:
+			/* has_more is what ends it; a token without has_more:true
+			 * is not followed (jobs 2.2 sends both) */
+			ek->list_done = !cJSON_IsTrue(more) || !cJSON_IsString(t) || !t->valuestring[0];
+			break;
+		case KIND_PAGE_TOKEN:
+		case KIND_PAGE_REPOS:
+			ek->list_done = !cJSON_IsString(t) || !t->valuestring[0];
+			break;
+		default:
+			ek->list_done = 1;
+		}
+		if (!ek->list_done && cJSON_IsString(t))
+			ek->next_token = strdup(t->valuestring);
+		if (!ek->list_done && k->paging != KIND_PAGE_SCIM && !ek->next_token)
+			ek->list_done = 1;
+		ek->inflight += (int)got;	/* count this page before deciding */
+		list_next(ek);
+		ek->inflight -= (int)got;
+		while (arr && arr->child)
+			obj_start(ek, cJSON_DetachItemViaPointer(arr, arr->child));
+	} else if (arr) {
+		tree_items(ek, arr);
+	}
+out:
+	cJSON_Delete(json);
+	if (k->paging == KIND_PAGE_TREE)
+		tree_pump(ek);
+	free(c->dir);
+	free(c);
+}
+
+/* ---- the run ---- */
+static int load_done(exp_kind *ek, dbx_err *err)
+{
+	jsonl_in *in = store_read(ek->run->st, "export", ek->k->name, err);
+	cJSON *rec;
+
+	if (!in)
+		return -1;
+	while ((rec = jsonl_in_next(in))) {
+		char b[ID_MAX];
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
+		const char *s = NULL;
+		if (cJSON_IsString(id))
+			s = id->valuestring;
+		else if (cJSON_IsNumber(id))
+			s = (snprintf(b, sizeof b, "%lld", (long long)id->valuedouble), b);
+		else
+			s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
+		if (s && strset_add(&ek->done, s)) {
+			cJSON_Delete(rec);
+			jsonl_in_close(in);
+			return err_set(err, ERR_IO, NULL, "out of memory");
+		}
+		cJSON_Delete(rec);
+	}
+	jsonl_in_close(in);
+	return 0;
+}
+
+const char *export_cloud_from_host(const char *host)
+{
+	const char *h = strstr(host, "://"), *end;
+	char name[256];
+	size_t n;
+
+	h = h ? h + 3 : host;
+	end = h + strcspn(h, ":/");
+	n = (size_t)(end - h);
+	if (n >= sizeof name)
+		n = sizeof name - 1;
+	memcpy(name, h, n);
+	name[n] = '\0';
+	for (char *p = name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (cfg_host_is_loopback(host))
+		return NULL;
+	n = strlen(name);
+#define ENDS(s) (n >= sizeof(s) - 1 && strcmp(name + n - (sizeof(s) - 1), s) == 0)
+	if (ENDS("azuredatabricks.net"))
+		return "azure";
+	if (ENDS("gcp.databricks.com"))
+		return "gcp";
+#undef ENDS
+	return "aws";
+}
+
+static void now_iso(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static cJSON *obj_child(cJSON *parent, const char *name)
+{
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(parent, name);
+
+	if (!cJSON_IsObject(c)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(parent, name);
+		c = cJSON_AddObjectToObject(parent, name);
+	}
+	return c;
+}
+
+/* Records source host and cloud; refuses a session exported from another
+ * workspace (the same --dir/--session is the same migration). */
+static int meta_source(store *st, const char *host, const char *cloud, dbx_err *err)
+{
+	cJSON *meta = store_meta(st), *src = obj_child(meta, "source");
+	const char *old = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "host"));
+	const char *oldc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "cloud"));
+
+	if (old && strcmp(old, host) != 0)
+		return err_set(err, ERR_USAGE, store_root(st),
+			       "this session was exported from %s, not %s: use another --session", old,
+			       host);
+	if (!old)
+		cJSON_AddStringToObject(src, "host", host);
+	if (cloud && (!oldc || strcmp(oldc, cloud) != 0)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(src, "cloud");
+		cJSON_AddStringToObject(src, "cloud", cloud);
+	} else if (!cloud && !oldc) {
+		cJSON_AddStringToObject(src, "cloud", "unknown");
+	}
+	return 0;
+}
+
+static void summary(exp_run *run, kind_set sel, const export_opts *o, const char *cloud)
+{
+	cJSON *meta = store_meta(run->st), *ex = obj_child(meta, "export"), *kinds = obj_child(ex, "kinds");
+	char ts[32];
+	long tot_fail = 0;
+
+	now_iso(ts, sizeof ts);
+	cJSON_DeleteItemFromObjectCaseSensitive(ex, "finished_at");
+	cJSON_AddStringToObject(ex, "finished_at", ts);
+	if (!o->quiet_summary)
+		printf("export of %s (%s) into %s\n%-20s %9s %6s %8s %7s\n", ws_host(run->w),
+		       cloud ? cloud : "cloud unknown", store_root(run->st), "kind", "exported", "new",
+		       "skipped", "failed");
+	for (size_t i = 0; i < kind_count(); i++) {
+		exp_kind *ek = &run->kinds[i];
+		cJSON *kj, *why;
+		if (!kind_in(sel, i))
+			continue;
+		tot_fail += ek->failed;
+		kj = cJSON_CreateObject();
+		cJSON_AddNumberToObject(kj, "exported", (double)ek->total);
+		cJSON_AddNumberToObject(kj, "skipped", (double)ek->skipped);
+		cJSON_AddNumberToObject(kj, "failed", (double)ek->failed);
+		why = cJSON_AddObjectToObject(kj, "skipped_why");
+		for (int r = 0; r < MAX_REASONS && ek->reasons[r].why; r++)
+			cJSON_AddNumberToObject(why, ek->reasons[r].why, (double)ek->reasons[r].n);
+		cJSON_DeleteItemFromObjectCaseSensitive(kinds, ek->k->name);
+		cJSON_AddItemToObject(kinds, ek->k->name, kj);
+		if (!o->quiet_summary) {
+			printf("%-20s %9ld %6ld %8ld %7ld", ek->k->name, ek->total,
+			       ek->exported, ek->skipped, ek->failed);
+			for (int r = 0; r < MAX_REASONS && ek->reasons[r].why; r++)
+				printf("%s%ld %s", r ? ", " : "   (skipped: ", ek->reasons[r].n,
+				       ek->reasons[r].why);
+			printf("%s\n", ek->reasons[0].why ? ")" : "");
+		}
+	}
+	if (tot_fail)
+		printf("%ld object(s) failed: see %s/logs/failed_export_<kind>.jsonl\n", tot_fail,
+		       store_root(run->st));
+}
+
+int export_run(const export_opts *o)
+{
+	exp_run *run = NULL;
+	cfg_profile prof;
+	http_opts ho;
+	kind_set sel;
+	store *st = NULL;
+	dbx_err err;
+	const char *cloud = o->cloud;
+	char path[4096], ts[32];
+	int rc = 2, prof_ok = 0, any_failed = 0;
+
+	memset(&prof, 0, sizeof prof);
+	err_clear(&err);
+	if (kind_select(o->only, o->skip, &sel, &err))
+		goto out;
+	if (cloud && strcmp(cloud, "azure") && strcmp(cloud, "aws") && strcmp(cloud, "gcp")) {
+		err_set(&err, ERR_USAGE, "--cloud", "'%s' is not one of azure, aws, gcp", cloud);
+		goto out;
+	}
+	if (cfg_load_profile(o->profile, &prof, &err))
+		goto out;
+	prof_ok = 1;
+	if (!cloud) {
+		cloud = export_cloud_from_host(prof.host);
+		if (!cloud)
+			log_warn("export: cannot tell the cloud of %s (a loopback host): recorded as "
+				 "\"unknown\"; pass --cloud azure|aws|gcp to record it", prof.host);
+	}
+	http_opts_default(&ho);
+	if (o->parallel > 0)
+		ho.parallel = o->parallel;
+	if (o->rate_limit >= 0)
+		ho.rate_limit = o->rate_limit;
+	if (!(run = calloc(1, sizeof *run))) {
+		err_set(&err, ERR_IO, NULL, "out of memory");
+		goto out;
+	}
+	run->parallel = ho.parallel;
+	run->high_water = 4 * ho.parallel + 256;
+	if (store_open(&st, o->dir ? o->dir : "./migration", o->session, 1, &err))
+		goto out;
+	run->st = st;
+	if (store_path(st, path, sizeof path, "logs/run.log"))
+		log_open_file(path);
+	if (meta_source(st, prof.host, cloud, &err))
+		goto out;
+	now_iso(ts, sizeof ts);
+	{
+		cJSON *ex = obj_child(store_meta(st), "export");
+		cJSON_DeleteItemFromObjectCaseSensitive(ex, "started_at");
+		cJSON_AddStringToObject(ex, "started_at", ts);
+		cJSON_DeleteItemFromObjectCaseSensitive(ex, "finished_at");
+	}
+	if (store_meta_save(st, &err))
+		goto out;
+	if (ws_open(&run->w, &prof, &ho, &err))
+		goto out;
+
+	for (size_t i = 0; i < kind_count(); i++) {
+		exp_kind *ek = &run->kinds[i];
+		ek->run = run;
+		ek->k = kind_at(i);
+		ek->next_start = 1;
+		if (!kind_in(sel, i))
+			continue;
+		ek->opened = 1;
+		if (!(ek->out = store_append(st, "export", ek->k->name, &err)) || load_done(ek, &err)) {
+			rc = 1;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < kind_count(); i++) {
+		exp_kind *ek = &run->kinds[i];
+		if (!kind_in(sel, i))
+			continue;
+		if (ek->k->paging == KIND_PAGE_TREE) {
+			if (push_dir(ek, "/")) {
+				err_set(&err, ERR_IO, NULL, "out of memory");
+				goto out;
+			}
+			tree_pump(ek);
+		} else {
+			list_next(ek);
+		}
+	}
+	if (http_run(run->w, &err)) {
+		rc = err.cls == ERR_AUTH ? 2 : 1;
+		goto out;
+	}
+	if (run->fatal) {
+		err = run->fatal_err;
+		err_prefix(&err, "the workspace refused the credentials");
+		rc = 2;
+		goto out;
+	}
+	for (size_t i = 0; i < kind_count(); i++) {
+		exp_kind *ek = &run->kinds[i];
+		if (!kind_in(sel, i))
+			continue;
+		ek->total = jsonl_out_count(ek->out);
+		if (jsonl_out_close(ek->out, &err)) {
+			err_print(&err);
+			any_failed = 1;
+		}
+		ek->out = NULL;
+	}
+	rc = 0;
+out:
+	if (run && st) {
+		int have_outs = 0;
+		for (size_t i = 0; i < kind_count(); i++)
+			if (run->kinds[i].opened)
+				have_outs = 1;
+		if (rc == 0 && have_outs) {
+			summary(run, sel, o, cloud);
+			for (size_t i = 0; i < kind_count(); i++)
+				if (kind_in(sel, i) && run->kinds[i].failed)
+					any_failed = 1;
+			if (store_meta_save(st, &err)) {
+				err_print(&err);
+				any_failed = 1;
+			}
+		}
+	}
+	if (rc != 0)
+		err_print(&err);
+	if (run) {
+		for (size_t i = 0; i < kind_count(); i++) {
+			exp_kind *ek = &run->kinds[i];
+			if (ek->out) {
+				dbx_err e2;
+				jsonl_out_close(ek->out, &e2);
+			}
+			strset_free(&ek->done);
+			free(ek->next_token);
+			for (size_t d = 0; d < ek->ndirs; d++)
+				free(ek->dirs[d]);
+			free(ek->dirs);
+		}
+		if (run->w)
+			ws_close(run->w);
+		free(run);
+	}
+	if (st) {
+		log_close_file();
+		store_close(st);
+	}
+	if (prof_ok)
+		cfg_profile_free(&prof);
+	if (rc == 0 && any_failed)
+		rc = 1;
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const cli_cmd cmd = { "export",
+		"--profile SRC --session S [--dir D] [--cloud azure|aws|gcp] [--only K,..] "
+		"[--skip K,..] [--parallel N] [--rate-limit RPS]",
+		"read the source workspace into the session" };
+	export_opts o;
+	dbx_err err;
+	int rc;
+	double rate = -1;
+	cli_opt opts[] = {
+		{ "--profile", 0, CLI_STR, &o.profile, "NAME", "source workspace profile" },
+		{ "--dir", 0, CLI_STR, &o.dir, "DIR", "migration directory (default ./migration)" },
+		{ "--session", 0, CLI_STR, &o.session, "ID", "session name" },
+		{ "--cloud", 0, CLI_STR, &o.cloud, "CLOUD",
+		  "source cloud: azure, aws or gcp (default: from the host)" },
+		{ "--only", 0, CLI_STR, &o.only, "K,..", "export only these kinds" },
+		{ "--skip", 0, CLI_STR, &o.skip, "K,..", "do not export these kinds" },
+		{ "--parallel", 0, CLI_INT, &o.parallel, "N", "requests in flight (default 8)" },
+		{ "--rate-limit", 0, CLI_DOUBLE, &rate, "RPS",
+		  "requests per second, 0 for no limit (default 20)" },
+		{ 0 },
+	};
+
+	memset(&o, 0, sizeof o);
+	err_clear(&err);
+	rc = cli_parse(&cmd, opts, argc, argv, NULL, &err);
+	if (rc == 1)
+		return 0;
+	if (rc < 0 || cli_require(&cmd, o.session, "--session", &err)) {
+		err_print(&err);
+		return 2;
+	}
+	if (o.parallel > 1024) {
+		err_set(&err, ERR_USAGE, "--parallel", "%d is too many (at most 1024)", o.parallel);
+		err_print(&err);
+		return 2;
+	}
+	o.rate_limit = rate;
+	return export_run(&o);
+}

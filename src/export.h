@@ -1,0 +1,42 @@
+/* export: reads a source workspace into the session (phase "export").
+ *
+ * One generic engine for every kind of the registry (src/kinds.h): list
+ * pages stream their items into per-object fetches (get, permissions,
+ * extras, notebook export) driven concurrently by http_submit/http_run; an
+ * object is written to export/<kind>.jsonl only once all its fetches are
+ * done, so the file is the checkpoint: a re-run skips finished objects
+ * (by source id) and never writes a line twice. Failed objects go to
+ * logs/failed_export_<kind>.jsonl and the run goes on.
+ *
+ * session.json gets "source": {"host", "cloud"} and "export":
+ * {"started_at", "finished_at", "kinds": {KIND: {"exported", "skipped",
+ * "failed", "skipped_why": {REASON: N}}}} (never a token). */
+#ifndef DBX_EXPORT_H
+#define DBX_EXPORT_H
+
+#include "err.h"
+
+typedef struct export_opts {
+	const char *dir;	/* default "./migration" */
+	const char *session;	/* required */
+	const char *profile;	/* NULL: cfg's default rules */
+	const char *cloud;	/* "azure"|"aws"|"gcp", NULL: detected from the host */
+	const char *only;	/* comma lists or NULL */
+	const char *skip;
+	int parallel;		/* 0: http default */
+	double rate_limit;	/* < 0: http default; 0: unlimited */
+	int quiet_summary;	/* 1: no per-kind summary on stdout */
+} export_opts;
+
+/* Runs an export; returns the CONTRACT.md exit code (0, 1 or 2) and prints
+ * errors itself. Used by cmd_export and by migrate. */
+int export_run(const export_opts *o);
+
+/* "azure", "gcp" or "aws" from the workspace host; NULL for loopback
+ * hosts, whose cloud cannot be told (the caller asks for --cloud). */
+const char *export_cloud_from_host(const char *host);
+
+/* `dbxmig export ...`: argv[0] is "export". Returns the exit code. */
+int cmd_export(int argc, char **argv);
+
+#endif
