@@ -123,6 +123,7 @@ struct exp_run {
 	int parallel;
 	int high_water;		/* objects in flight per kind before listing pauses */
 	int fatal;		/* authentication lost */
+	const char *phase;	/* "export", or "validation" (export_opts.phase) */
 	dbx_err fatal_err;
 };
 
@@ -182,7 +183,7 @@ static void list_failed(exp_kind *ek, const char *what, const dbx_err *e)
 		}
 		return;
 	}
-	store_fail(ek->run->st, "export", ek->k->name, what, e);
+	store_fail(ek->run->st, ek->run->phase, ek->k->name, what, e);
 	ek->failed++;
 }
 
@@ -303,7 +304,7 @@ static void obj_finish(exp_obj *o)
 		ek->already++;
 		goto out;
 	}
-	if (o->content && store_blob_write(run->st, "export", key, strlen(key), o->content,
+	if (o->content && store_blob_write(run->st, run->phase, key, strlen(key), o->content,
 					   o->content_len, &e)) {
 		o->err = e;
 		goto failed;
@@ -328,7 +329,7 @@ static void obj_finish(exp_obj *o)
 failed:
 	snprintf(key, sizeof key, "%s", o->name ? o->name : o->id);
 	err_prefix(&o->err, "%s '%s'", k->singular, key);
-	store_fail(run->st, "export", k->name, key, &o->err);
+	store_fail(run->st, run->phase, k->name, key, &o->err);
 	ek->failed++;
 out:
 	cJSON_Delete(rec);
@@ -579,7 +580,7 @@ static void obj_start(exp_kind *ek, cJSON *item)
 		char kb[KEY_MAX];
 		err_set(&e, ERR_PARSE, NULL, "listed %s has no usable \"%s\"", k->singular,
 			k->id_field ? k->id_field : k->key_field);
-		store_fail(ek->run->st, "export", k->name,
+		store_fail(ek->run->st, ek->run->phase, k->name,
 			   kind_key_of(k, item, kb, sizeof kb) ? kb : "(unnamed)", &e);
 		ek->failed++;
 		cJSON_Delete(item);
@@ -800,7 +801,7 @@ static void tree_items(exp_kind *ek, cJSON *arr)
 			dbx_err e;
 			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
 				"listed object without path or object_type");
-			store_fail(ek->run->st, "export", ek->k->name, path ? path : "(unnamed)", &e);
+			store_fail(ek->run->st, ek->run->phase, ek->k->name, path ? path : "(unnamed)", &e);
 			ek->failed++;
 			cJSON_Delete(it);
 			continue;
@@ -896,7 +897,7 @@ out:
 /* ---- the run ---- */
 static int load_done(exp_kind *ek, dbx_err *err)
 {
-	jsonl_in *in = store_read(ek->run->st, "export", ek->k->name, err);
+	jsonl_in *in = store_read(ek->run->st, ek->run->phase, ek->k->name, err);
 	cJSON *rec;
 
 	if (!in)
@@ -995,7 +996,7 @@ static int meta_source(store *st, const char *host, const char *cloud, dbx_err *
 
 static void summary(exp_run *run, kind_set sel, const export_opts *o, const char *cloud)
 {
-	cJSON *meta = store_meta(run->st), *ex = obj_child(meta, "export"), *kinds = obj_child(ex, "kinds");
+	cJSON *meta = store_meta(run->st), *ex = obj_child(meta, run->phase), *kinds = obj_child(ex, "kinds");
 	char ts[32];
 	long tot_fail = 0;
 
@@ -1031,8 +1032,8 @@ static void summary(exp_run *run, kind_set sel, const export_opts *o, const char
 		}
 	}
 	if (tot_fail)
-		printf("%ld object(s) failed: see %s/logs/failed_export_<kind>.jsonl\n", tot_fail,
-		       store_root(run->st));
+		printf("%ld object(s) failed: see %s/logs/failed_%s_<kind>.jsonl\n", tot_fail,
+		       store_root(run->st), run->phase);
 }
 
 int export_run(const export_opts *o)
@@ -1073,6 +1074,7 @@ int export_run(const export_opts *o)
 		err_set(&err, ERR_IO, NULL, "out of memory");
 		goto out;
 	}
+	run->phase = o->phase ? o->phase : "export";
 	run->parallel = ho.parallel;
 	run->high_water = 4 * ho.parallel + 256;
 	if (store_open(&st, o->dir ? o->dir : "./migration", o->session, 1, &err))
@@ -1080,11 +1082,12 @@ int export_run(const export_opts *o)
 	run->st = st;
 	if (store_path(st, path, sizeof path, "logs/run.log"))
 		log_open_file(path);
-	if (meta_source(st, prof.host, cloud, &err))
+	/* Reading the target back for validate: the session's source stays. */
+	if (!strcmp(run->phase, "export") && meta_source(st, prof.host, cloud, &err))
 		goto out;
 	now_iso(ts, sizeof ts);
 	{
-		cJSON *ex = obj_child(store_meta(st), "export");
+		cJSON *ex = obj_child(store_meta(st), run->phase);
 		cJSON_DeleteItemFromObjectCaseSensitive(ex, "started_at");
 		cJSON_AddStringToObject(ex, "started_at", ts);
 		cJSON_DeleteItemFromObjectCaseSensitive(ex, "finished_at");
@@ -1102,7 +1105,7 @@ int export_run(const export_opts *o)
 		if (!kind_in(sel, i))
 			continue;
 		ek->opened = 1;
-		if (!(ek->out = store_append(st, "export", ek->k->name, &err)) || load_done(ek, &err)) {
+		if (!(ek->out = store_append(st, run->phase, ek->k->name, &err)) || load_done(ek, &err)) {
 			rc = 1;
 			goto out;
 		}

@@ -26,6 +26,10 @@ typedef struct export_opts {
 	int parallel;		/* 0: http default */
 	double rate_limit;	/* < 0: http default; 0: unlimited */
 	int quiet_summary;	/* 1: no per-kind summary on stdout */
+	const char *phase;	/* NULL: "export". validate reads the target into
+				 * "validation": records, blobs, failures and the
+				 * session.json section go there, and session.json's
+				 * "source" is left alone. */
 } export_opts;
 
 /* Runs an export; returns the CONTRACT.md exit code (0, 1 or 2) and prints
