@@ -10,5 +10,7 @@
 
 /* Prints "dbxmig: <cmd>: not implemented yet" and returns 2. */
 int cmd_not_implemented(int argc, char **argv);
+int cmd_export(int argc, char **argv);	/* export.c */
+int cmd_status(int argc, char **argv);	/* status.c */
 
 #endif

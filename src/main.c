@@ -22,7 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{ { "export", "--profile SRC --session S [--cloud azure|aws|gcp] [--only K,..] "
 		      "[--skip K,..] [--parallel N]",
-	    "read the source workspace into the session" }, cmd_not_implemented },
+	    "read the source workspace into the session" }, cmd_export },
 	{ { "transform", "--session S --rules FILE [--rules FILE ..] [--var KEY=VALUE ..] "
 			 "[--dry-run]",
 	    "run the Lua rules over the exported objects" }, cmd_not_implemented },
@@ -39,7 +39,7 @@ static const struct command commands[] = {
 	  cmd_not_implemented },
 	{ { "status", "--session S",
 	    "what is exported, transformed, imported and failed, per kind" },
-	  cmd_not_implemented },
+	  cmd_status },
 	{ { "cutover", "--session S ...",
 	    "the final steps once the target is validated" }, cmd_not_implemented },
 	{ { "data-plan", "--session S ...",

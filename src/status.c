@@ -1,0 +1,315 @@
+/* status: reports, per kind, what a session holds: records of each phase
+ * (export/, mapped/, the import ID journal) and the failures that no later
+ * run fixed. Streams every file; memory holds only key sets. */
+#include "status.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "err.h"
+#include "kinds.h"
+#include "store.h"
+
+/* A small string set (keys of one kind in one phase). */
+typedef struct sset {
+	char **v;
+	size_t cap, n;
+} sset;
+
+static size_t h64(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static int sset_has(const sset *s, const char *k)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t i = h64(k) & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->v[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+/* Returns 1 when added, 0 when present, -1 out of memory. */
+static int sset_add(sset *s, const char *k)
+{
+	if ((s->n + 1) * 10 >= s->cap * 7) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		char **nv = calloc(nc, sizeof *nv);
+		if (!nv)
+			return -1;
+		for (size_t j = 0; j < s->cap; j++) {
+			if (!s->v[j])
+				continue;
+			size_t i = h64(s->v[j]) & (nc - 1);
+			while (nv[i])
+				i = (i + 1) & (nc - 1);
+			nv[i] = s->v[j];
+		}
+		free(s->v);
+		s->v = nv;
+		s->cap = nc;
+	}
+	size_t i = h64(k) & (s->cap - 1);
+	for (; s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->v[i], k) == 0)
+			return 0;
+	if (!(s->v[i] = strdup(k)))
+		return -1;
+	s->n++;
+	return 1;
+}
+
+static void sset_free(sset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+static const char *scalar(const cJSON *v, char *b, size_t n)
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v)) {
+		snprintf(b, n, "%lld", (long long)v->valuedouble);
+		return b;
+	}
+	return NULL;
+}
+
+/* Adds the "key" (and "id") of every record of <phase>/<kind>.jsonl to
+ * `done`; returns the number of records. */
+static long read_phase(store *st, const char *phase, const char *kind, sset *done)
+{
+	dbx_err err;
+	jsonl_in *in = store_read(st, phase, kind, &err);
+	cJSON *rec;
+	long n = 0;
+
+	if (!in)
+		return 0;
+	while ((rec = jsonl_in_next(in))) {
+		char b[64];
+		const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
+		const char *id = scalar(cJSON_GetObjectItemCaseSensitive(rec, "id"), b, sizeof b);
+		if (k) {
+			n++;
+			sset_add(done, k);
+		}
+		if (id)
+			sset_add(done, id);
+		cJSON_Delete(rec);
+	}
+	jsonl_in_close(in);
+	return n;
+}
+
+/* Distinct keys in logs/failed_<phase>_<kind>.jsonl not in `done`. */
+static long read_failed(store *st, const char *phase, const char *kind, const sset *done)
+{
+	char path[4096];
+	dbx_err err;
+	jsonl_in *in;
+	cJSON *rec;
+	sset seen = { 0 };
+	long n = 0;
+
+	if (!store_path(st, path, sizeof path, "logs/failed_%s_%s.jsonl", phase, kind))
+		return 0;
+	{
+		FILE *f = fopen(path, "r");
+		if (!f)
+			return 0;
+		fclose(f);
+	}
+	if (!(in = jsonl_in_open(path, &err)))
+		return 0;
+	while ((rec = jsonl_in_next(in))) {
+		const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
+		if (k && !sset_has(done, k) && sset_add(&seen, k) == 1)
+			n++;
+		cJSON_Delete(rec);
+	}
+	jsonl_in_close(in);
+	sset_free(&seen);
+	return n;
+}
+
+typedef struct kstat {
+	long exported, skipped, transformed, imported;
+	long f_export, f_transform, f_import;
+	sset imp;	/* source ids / names / keys journaled by import */
+} kstat;
+
+/* The import journal (import/ids.jsonl, see idmap.h): one line per landed
+ * object, {"kind", "source_id", "name"}; "permissions/<kind>" lines are not
+ * objects. */
+static void read_imports(store *st, kstat *ks)
+{
+	dbx_err err;
+	jsonl_in *in = store_read(st, "import", "ids", &err);
+	cJSON *rec;
+
+	if (!in)
+		return;
+	while ((rec = jsonl_in_next(in))) {
+		char b[64];
+		const kind_def *k = kind_find(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "kind")));
+		const char *kn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "kind"));
+		if (k && kn && strcmp(kn, kind_name(k)) == 0) {
+			kstat *s = &ks[kind_index(k)];
+			const char *sid = scalar(cJSON_GetObjectItemCaseSensitive(rec, "source_id"), b, sizeof b);
+			const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "name"));
+			if (sid && sset_add(&s->imp, sid) == 1)
+				s->imported++;
+			if (name && *name)
+				sset_add(&s->imp, name);
+		}
+		cJSON_Delete(rec);
+	}
+	jsonl_in_close(in);
+}
+
+static long num(const cJSON *o, const char *a, const char *b, const char *c)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(o, a), b), c);
+
+	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const cli_cmd cmd = { "status", "--session S [--dir D] [--json]",
+		"what is exported, transformed, imported and failed, per kind" };
+	const char *dir = "./migration", *session = NULL;
+	int json = 0, rc;
+	dbx_err err;
+	store *st = NULL;
+	kstat *ks = NULL;
+	cJSON *meta, *out = NULL;
+	size_t nk = kind_count();
+	cli_opt opts[] = {
+		{ "--dir", 0, CLI_STR, &dir, "DIR", "migration directory (default ./migration)" },
+		{ "--session", 0, CLI_STR, &session, "ID", "session name" },
+		{ "--json", 0, CLI_FLAG, &json, NULL, "print JSON instead of a table" },
+		{ 0 },
+	};
+
+	err_clear(&err);
+	rc = cli_parse(&cmd, opts, argc, argv, NULL, &err);
+	if (rc == 1)
+		return 0;
+	if (rc < 0 || cli_require(&cmd, session, "--session", &err) ||
+	    store_open(&st, dir, session, 0, &err)) {
+		err_print(&err);
+		return 2;
+	}
+	rc = 0;
+	ks = calloc(nk, sizeof *ks);
+	if (!ks) {
+		fprintf(stderr, "dbxmig: status: out of memory\n");
+		rc = 1;
+		goto out;
+	}
+	meta = store_meta(st);
+	read_imports(st, ks);
+	for (size_t i = 0; i < nk; i++) {
+		const char *name = kind_name(kind_at(i));
+		kstat *s = &ks[i];
+		sset ex = { 0 }, tr = { 0 };
+
+		s->exported = read_phase(st, "export", name, &ex);
+		s->skipped = num(cJSON_GetObjectItemCaseSensitive(meta, "export"), "kinds", name, "skipped");
+		s->transformed = read_phase(st, "mapped", name, &tr);
+		s->f_export = read_failed(st, "export", name, &ex);
+		s->f_transform = read_failed(st, "transform", name, &tr) +
+				 read_failed(st, "mapped", name, &tr);
+		s->f_import = read_failed(st, "import", name, &s->imp);
+		sset_free(&ex);
+		sset_free(&tr);
+	}
+	if (json) {
+		cJSON *kinds;
+		char *txt;
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "session", session);
+		cJSON_AddItemToObject(out, "source",
+				      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(meta, "source"), 1));
+		{
+			const cJSON *ex = cJSON_GetObjectItemCaseSensitive(meta, "export");
+			cJSON *e = cJSON_AddObjectToObject(out, "export");
+			const char *f[] = { "started_at", "finished_at" };
+			for (int j = 0; j < 2; j++) {
+				const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ex, f[j]));
+				if (v)
+					cJSON_AddStringToObject(e, f[j], v);
+				else
+					cJSON_AddNullToObject(e, f[j]);
+			}
+		}
+		kinds = cJSON_AddObjectToObject(out, "kinds");
+		for (size_t i = 0; i < nk; i++) {
+			kstat *s = &ks[i];
+			cJSON *k = cJSON_AddObjectToObject(kinds, kind_name(kind_at(i))), *f;
+			cJSON_AddNumberToObject(k, "exported", (double)s->exported);
+			cJSON_AddNumberToObject(k, "skipped", (double)s->skipped);
+			cJSON_AddNumberToObject(k, "transformed", (double)s->transformed);
+			cJSON_AddNumberToObject(k, "imported", (double)s->imported);
+			f = cJSON_AddObjectToObject(k, "failed");
+			cJSON_AddNumberToObject(f, "export", (double)s->f_export);
+			cJSON_AddNumberToObject(f, "transform", (double)s->f_transform);
+			cJSON_AddNumberToObject(f, "import", (double)s->f_import);
+		}
+		txt = cJSON_Print(out);
+		if (txt)
+			printf("%s\n", txt);
+		free(txt);
+	} else {
+		const cJSON *src = cJSON_GetObjectItemCaseSensitive(meta, "source");
+		const cJSON *ex = cJSON_GetObjectItemCaseSensitive(meta, "export");
+		const char *host = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "host"));
+		const char *cloud = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "cloud"));
+		const char *started = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ex, "started_at"));
+		const char *fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ex, "finished_at"));
+
+		printf("session %s (%s)\n", session, store_root(st));
+		if (host)
+			printf("source: %s (%s)\n", host, cloud ? cloud : "cloud unknown");
+		printf("export: %s\n", fin ? fin : started ? "interrupted or running (not finished)"
+							   : "not run");
+		printf("%-20s %9s %8s %12s %9s %8s\n", "kind", "exported", "skipped", "transformed",
+		       "imported", "failed");
+		for (size_t i = 0; i < nk; i++) {
+			kstat *s = &ks[i];
+			long f = s->f_export + s->f_transform + s->f_import;
+			if (!kind_supported(kind_at(i)) && !s->exported && !f)
+				continue;
+			printf("%-20s %9ld %8ld %12ld %9ld %8ld", kind_name(kind_at(i)), s->exported,
+			       s->skipped, s->transformed, s->imported, f);
+			if (f)
+				printf("   (export %ld, transform %ld, import %ld)", s->f_export,
+				       s->f_transform, s->f_import);
+			printf("\n");
+		}
+	}
+out:
+	if (ks)
+		for (size_t i = 0; i < nk; i++)
+			sset_free(&ks[i].imp);
+	free(ks);
+	cJSON_Delete(out);
+	store_close(st);
+	return rc;
+}
