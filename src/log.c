@@ -69,7 +69,9 @@ void log_add_secret(const char *s)
 	size_t i;
 	char *dup;
 
-	if (!s || !*s)
+	/* Shorter strings are no real credential, and masking every "ab" in
+	 * every message would make the logs useless. */
+	if (!s || strlen(s) < LOG_SECRET_MIN)
 		return;
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < nsecrets; i++)

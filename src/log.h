@@ -16,7 +16,9 @@ enum log_level log_get_level(void);
  * (0600); NULL closes it. Returns 0 or -1 with errno. */
 int log_open_file(const char *path);
 void log_close_file(void);
-/* Registers a string that must never be printed or logged (copied). */
+/* Registers a string that must never be printed or logged (copied).
+ * Strings shorter than LOG_SECRET_MIN bytes are ignored. */
+#define LOG_SECRET_MIN 4
 void log_add_secret(const char *s);
 /* Replaces every registered secret, and any "Bearer xxx" or
  * "access_token":"xxx", in s (in place) by "****". */
