@@ -152,6 +152,19 @@ out:
 	return rc;
 }
 
+idmap *idmap_mem(void)
+{
+	idmap *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->readonly = 1;
+	if (grow(m) < 0) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
 void idmap_close(idmap *m)
 {
 	if (!m)

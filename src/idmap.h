@@ -23,6 +23,10 @@ typedef struct idmap idmap;
  * cutover): idmap_put then only updates memory. Caller frees with
  * idmap_close. The store must outlive the map. */
 int idmap_open(idmap **out, store *st, int readonly, dbx_err *err);
+/* An empty map that lives in memory only (lookup tables such as a
+ * target's "natural key -> id" index reuse the same hash). NULL when out
+ * of memory. */
+idmap *idmap_mem(void);
 /* Flushes and closes the journal file, frees everything. NULL is fine. */
 void idmap_close(idmap *m);
 

@@ -1,0 +1,1765 @@
+/* import: the import phase. One generic engine driven by the registry's
+ * `imp` fields (src/kinds.h): per kind, list the target once (natural key
+ * -> id), then create or update every mapped object concurrently, in
+ * rounds: a create that may have landed (err.maybe_applied) or a
+ * reference to an object of the same kind not created yet sends the
+ * object to the next round, after the target has been listed again. Then
+ * group memberships and permissions. The ID journal (idmap) is the
+ * checkpoint. */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "cmd.h"
+#include "http.h"
+#include "idmap.h"
+#include "import.h"
+#include "kinds.h"
+#include "log.h"
+#include "store.h"
+
+#define MAX_ROUNDS 6
+
+enum item_state { IT_PENDING = 0, IT_DEFER, IT_UNSURE, IT_DONE, IT_FAILED };
+
+/* Steps of one object, in order; advance() skips those that do not apply. */
+enum item_step {
+	ST_MAIN = 0,	/* create or update */
+	ST_STATUS,	/* workspace: get-status for the object_id */
+	ST_STOP,	/* leave it stopped (clusters, warehouses) */
+	ST_LIBS,	/* cluster libraries */
+	ST_ACLS,	/* secret scope ACLs */
+	ST_KEYS,	/* secret values from --secrets-file */
+	ST_LAND,	/* journal it */
+};
+
+typedef struct counts {
+	long created, updated, kept, skipped, failed, manual;
+} counts;
+
+typedef struct imp imp;
+
+typedef struct item {
+	imp *x;
+	const kind_def *k;
+	char *key;		/* record key */
+	char *src_id;		/* source id (string) */
+	char *name;		/* natural key in the target */
+	char *blob;		/* workspace: blob name of the source content */
+	cJSON *obj;		/* mapped object, references rewritten once resolved */
+	char *tid;		/* target id, once known */
+	char *tstate;		/* target "state" from the listing */
+	cJSON *restore;		/* jobs: original schedule/trigger/continuous */
+	enum item_state st;
+	enum item_step step;
+	int creating;		/* the main request is a create */
+	int resolved;		/* references already rewritten */
+	int attempts;		/* creates sent */
+	int outstanding;	/* requests in flight for a multi-request step */
+	int step_failed;
+	dbx_err err;
+} item;
+
+struct imp {
+	const import_opts *o;
+	store *st;
+	ws *w;
+	idmap *ids;
+	cJSON *secrets;		/* --secrets-file, or NULL */
+	char me[512];		/* the importing principal's userName */
+	jsonl_out *cutover, *manual;
+	counts *cnt;		/* per kind, kind_count() entries */
+	int round;
+	int progress;		/* objects landed in the current round */
+	idmap *pending;		/* source ids of the kind being imported */
+};
+
+/* ---------------------------------------------------------------- utils */
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static const char *jstr(const cJSON *o, const char *name)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
+}
+
+/* A scalar as a string ("%.0f"-style for numbers) into buf, or NULL. */
+static const char *scalar(const cJSON *v, char *buf, size_t size)
+{
+	int n;
+	if (cJSON_IsString(v) && v->valuestring)
+		n = snprintf(buf, size, "%s", v->valuestring);
+	else if (cJSON_IsNumber(v))
+		n = snprintf(buf, size, "%.0f", cJSON_GetNumberValue(v));
+	else
+		return NULL;
+	return n >= 0 && (size_t)n < size ? buf : NULL;
+}
+
+static char *b64(const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((n + 2) / 3 * 4 + 1), *q = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		*q++ = tab[(v >> 18) & 63];
+		*q++ = tab[(v >> 12) & 63];
+		*q++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		*q++ = i + 2 < n ? tab[v & 63] : '=';
+	}
+	*q = 0;
+	return out;
+}
+
+/* Deletes a dotted path (no "[]") from obj. */
+static void delete_path(cJSON *obj, const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	cJSON *parent = obj;
+	if (dot) {
+		char pre[256];
+		size_t n = (size_t)(dot - path);
+		if (n >= sizeof pre)
+			return;
+		memcpy(pre, path, n);
+		pre[n] = 0;
+		parent = (cJSON *)kind_get_path(obj, pre);
+		path = dot + 1;
+	}
+	if (cJSON_IsObject(parent))
+		cJSON_DeleteItemFromObjectCaseSensitive(parent, path);
+}
+
+/* "/api/x/{id}/y" with {id} replaced by the escaped id, into buf. */
+static const char *fill_id(const char *pattern, const char *id, char *buf, size_t size)
+{
+	const char *at = strstr(pattern, "{id}");
+	if (!at) {
+		snprintf(buf, size, "%s", pattern);
+		return buf;
+	}
+	char *esc = http_escape(id);
+	if (!esc)
+		return NULL;
+	int n = snprintf(buf, size, "%.*s%s%s", (int)(at - pattern), pattern, esc, at + 4);
+	free(esc);
+	return n >= 0 && (size_t)n < size ? buf : NULL;
+}
+
+/* A target id as JSON: a number when `like` (the source id value) is one. */
+static cJSON *id_value(const char *tid, const cJSON *like)
+{
+	if (cJSON_IsNumber(like)) {
+		char *end;
+		double d = strtod(tid, &end);
+		if (*tid && !*end)
+			return cJSON_CreateNumber(d);
+	}
+	return cJSON_CreateString(tid);
+}
+
+/* Calls fn on every value reached by a registry path ("a[].b.c"). */
+typedef int (*leaf_fn)(void *ud, cJSON *parent, cJSON *leaf, const char *where);
+
+static int walk(cJSON *node, const char *path, char *where, size_t wlen, size_t wsize,
+		leaf_fn fn, void *ud)
+{
+	if (!node)
+		return 0;
+	if (!*path)
+		return 0;
+	const char *dot = strchr(path, '.');
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	int arr = n > 2 && path[n - 2] == '[' && path[n - 1] == ']';
+	char seg[128];
+	size_t sn = arr ? n - 2 : n;
+	if (sn >= sizeof seg || !cJSON_IsObject(node))
+		return 0;
+	memcpy(seg, path, sn);
+	seg[sn] = 0;
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(node, seg);
+	if (!c)
+		return 0;
+	int wn = snprintf(where + wlen, wsize - wlen, "%s%s", wlen ? "." : "", seg);
+	size_t wl = wn > 0 && (size_t)wn < wsize - wlen ? wlen + (size_t)wn : wlen;
+	if (arr) {
+		if (!cJSON_IsArray(c))
+			return 0;
+		int i = 0;
+		for (cJSON *e = c->child; e; e = e->next, i++) {
+			int en = snprintf(where + wl, wsize - wl, "[%d]", i);
+			size_t el = en > 0 && (size_t)en < wsize - wl ? wl + (size_t)en : wl;
+			int r = dot ? walk(e, dot + 1, where, el, wsize, fn, ud) : fn(ud, c, e, where);
+			if (r)
+				return r;
+		}
+		where[wl] = 0;
+		return 0;
+	}
+	int r = dot ? walk(c, dot + 1, where, wl, wsize, fn, ud) : fn(ud, node, c, where);
+	where[wlen] = 0;
+	return r;
+}
+
+static int walk_path(cJSON *obj, const char *path, leaf_fn fn, void *ud)
+{
+	char where[512] = "";
+	return walk(obj, path, where, 0, sizeof where, fn, ud);
+}
+
+/* A reference to kind rk holds an id we must translate (not a name or a
+ * path, which the rules already rewrote). */
+static int remappable(const kind_def *rk)
+{
+	return rk && rk->id_field && rk->key_field && strcmp(rk->id_field, rk->key_field) != 0 &&
+	       rk->imp.write != KIND_WRITE_WORKSPACE;
+}
+
+static counts *cnt_of(imp *x, const kind_def *k)
+{
+	return &x->cnt[kind_index(k)];
+}
+
+/* ------------------------------------------------------- target listing */
+
+/* Lists every object of k in the target into idx: kind "k" natural key ->
+ * id (name: the object's state), kind "alt" key_alt -> id. */
+static int list_target(imp *x, const kind_def *k, idmap *idx, dbx_err *err)
+{
+	int rc = -1;
+	char *token = NULL;
+	long start = 1;
+	cJSON *page = NULL;
+	for (;;) {
+		char q[1024];
+		int n = 0;
+		const char *lq = k->list_query ? k->list_query : "";
+		const char *sep = *lq ? "&" : "";
+		char *tok = token ? http_escape(token) : NULL;
+		switch (k->paging) {
+		case KIND_PAGE_SCIM:
+			n = snprintf(q, sizeof q, "%s%sstartIndex=%ld&count=%d", lq, sep, start,
+				     k->page_size ? k->page_size : 100);
+			break;
+		case KIND_PAGE_TOKEN:
+			n = snprintf(q, sizeof q, "%s%spage_size=%d%s%s", lq, sep,
+				     k->page_size ? k->page_size : 100, tok ? "&page_token=" : "",
+				     tok ? tok : "");
+			break;
+		case KIND_PAGE_HAS_MORE:
+			n = snprintf(q, sizeof q, "%s%slimit=%d%s%s", lq, sep,
+				     k->page_size ? k->page_size : 100, tok ? "&page_token=" : "",
+				     tok ? tok : "");
+			break;
+		case KIND_PAGE_REPOS:
+			n = snprintf(q, sizeof q, "%s%s%s", lq, tok ? (*lq ? "&next_page_token=" :
+								   "next_page_token=") : "",
+				     tok ? tok : "");
+			break;
+		default:
+			n = snprintf(q, sizeof q, "%s", lq);
+			break;
+		}
+		free(tok);
+		if (n < 0 || (size_t)n >= sizeof q) {
+			err_set(err, ERR_FAILED, k->list_path, "page token too long");
+			goto out;
+		}
+		cJSON_Delete(page);
+		page = NULL;
+		if (http_get_json(x->w, k->list_path, *q ? q : NULL, &page, err) < 0)
+			goto out;
+		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(page, k->list_field);
+		int len = cJSON_GetArraySize(arr);
+		const cJSON *it;
+		cJSON_ArrayForEach(it, arr) {
+			char kb[1024], ib[1024];
+			const char *key = kind_key_of(k, it, kb, sizeof kb);
+			const char *id = kind_id_of(k, it, ib, sizeof ib);
+			const char *state = jstr(it, "state");
+			if (key && id && idmap_put(idx, "k", key, id, state, err) < 0)
+				goto out;
+			if (k->imp.key_alt && id) {
+				const char *alt = scalar(kind_get_path(it, k->imp.key_alt), kb, sizeof kb);
+				if (alt && idmap_put(idx, "alt", alt, id, state, err) < 0)
+					goto out;
+			}
+		}
+		free(token);
+		token = NULL;
+		if (k->paging == KIND_PAGE_SCIM) {
+			double total = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(page, "totalResults"));
+			start += len;
+			if (len == 0 || (total == total && start > (long)total))
+				break;
+			continue;
+		}
+		if (k->paging == KIND_PAGE_TOKEN || k->paging == KIND_PAGE_HAS_MORE ||
+		    k->paging == KIND_PAGE_REPOS) {
+			const char *next = jstr(page, "next_page_token");
+			if (k->paging == KIND_PAGE_HAS_MORE &&
+			    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(page, "has_more")))
+				next = NULL;
+			if (next && *next) {
+				token = strdup(next);
+				continue;
+			}
+		}
+		break;
+	}
+	rc = 0;
+out:
+	free(token);
+	cJSON_Delete(page);
+	return rc;
+}
+
+/* ------------------------------------------------------- items: records */
+
+static void item_free(item *it)
+{
+	if (!it)
+		return;
+	free(it->key);
+	free(it->src_id);
+	free(it->name);
+	free(it->blob);
+	free(it->tid);
+	free(it->tstate);
+	cJSON_Delete(it->obj);
+	cJSON_Delete(it->restore);
+	free(it);
+}
+
+static void say_plan(imp *x, const char *verb, const item *it, const char *why)
+{
+	(void)x;
+	printf("%-7s %s \"%s\"%s%s%s\n", verb, kind_name(it->k), it->name ? it->name : it->key,
+	       why ? " (" : "", why ? why : "", why ? ")" : "");
+}
+
+/* Records a manual follow-up (not a failure). */
+static void manual(imp *x, const kind_def *k, const char *key, const char *name, const char *why)
+{
+	cnt_of(x, k)->manual++;
+	log_warn("manual: %s \"%s\": %s", kind_name(k), name, why);
+	if (x->o->dry_run)
+		return;
+	dbx_err e = { 0 };
+	if (!x->manual && !(x->manual = store_append(x->st, "import", "manual", &e)))
+		goto bad;
+	if (jsonl_out_has(x->manual, key))
+		return;
+	cJSON *rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "key", key);
+	cJSON_AddStringToObject(rec, "kind", kind_name(k));
+	cJSON_AddStringToObject(rec, "name", name);
+	cJSON_AddStringToObject(rec, "why", why);
+	int r = jsonl_out_put(x->manual, rec, &e);
+	cJSON_Delete(rec);
+	if (r == 0)
+		return;
+bad:;
+	char buf[1600];
+	log_error("%s", err_str(&e, buf, sizeof buf));
+}
+
+static void item_fail(item *it, const dbx_err *e)
+{
+	imp *x = it->x;
+	dbx_err copy = *e;
+	char where[512];
+	snprintf(where, sizeof where, "%s \"%s\"", kind_name(it->k), it->name ? it->name : it->key);
+	if (!copy.where[0] || copy.cls != ERR_HTTP)
+		snprintf(copy.where, sizeof copy.where, "%s", where);
+	else
+		err_prefix(&copy, "%s", where);
+	if (copy.cls == ERR_NONE)
+		copy.cls = ERR_FAILED;
+	it->st = IT_FAILED;
+	cnt_of(x, it->k)->failed++;
+	store_fail(x->st, "import", kind_name(it->k), it->key, &copy);
+}
+
+static void item_failf(item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void item_failf(item *it, const char *fmt, ...)
+{
+	dbx_err e = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+	va_end(ap);
+	e.cls = ERR_FAILED;
+	item_fail(it, &e);
+}
+
+/* ---------------------------------------------------- references, body */
+
+typedef struct refctx {
+	imp *x;
+	item *it;
+	const kind_def *rk;
+	const char *path;
+	int rewrite;
+	int defer;
+	int missing;
+	char msg[768];
+} refctx;
+
+static int ref_leaf(void *ud, cJSON *parent, cJSON *leaf, const char *where)
+{
+	refctx *r = ud;
+	char sb[512];
+	const char *sid = scalar(leaf, sb, sizeof sb);
+	(void)parent;
+	if (!sid || !*sid)
+		return 0;
+	const char *tid = idmap_target(r->x->ids, kind_name(r->rk), sid);
+	if (!r->rewrite) {
+		if (tid)
+			return 0;
+		if (r->rk == r->it->k && r->x->pending && idmap_target(r->x->pending, "p", sid)) {
+			r->defer = 1;
+			return 0;
+		}
+		r->missing = 1;
+		snprintf(r->msg, sizeof r->msg,
+			 "%s refers to %s %s, which has no id in the target (not imported: see "
+			 "logs/failed_import_%s.jsonl or import it first)",
+			 where, kind_name(r->rk), sid, kind_name(r->rk));
+		return 1;
+	}
+	if (!tid)
+		return 0;
+	if (cJSON_IsNumber(leaf)) {
+		char *end;
+		double d = strtod(tid, &end);
+		if (*tid && !*end) {
+			cJSON_SetNumberHelper(leaf, d);
+			return 0;
+		}
+	}
+	if (cJSON_IsString(leaf)) {
+		cJSON_SetValuestring(leaf, tid);
+		return 0;
+	}
+	/* a number whose target id is not one: replace, keeping the member name */
+	cJSON *nv = cJSON_CreateString(tid);
+	if (!nv)
+		return 0;
+	if (cJSON_IsArray(parent))
+		cJSON_ReplaceItemViaPointer(parent, leaf, nv);
+	else
+		cJSON_ReplaceItemInObjectCaseSensitive(parent, leaf->string, nv);
+	return 0;
+}
+
+/* Rewrites the item's references through the journal. Returns 0 when done,
+ * 1 when an object of the same kind it refers to is not created yet, -1
+ * (item failed) when one cannot be resolved. */
+static int resolve_refs(imp *x, item *it)
+{
+	if (it->resolved || !it->k->refs)
+		return 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int defer = 0;
+		for (const kind_ref *ref = it->k->refs; ref->path; ref++) {
+			const kind_def *rk = kind_find(ref->kind);
+			if (!remappable(rk))
+				continue;
+			refctx r = { .x = x, .it = it, .rk = rk, .path = ref->path, .rewrite = pass };
+			walk_path(it->obj, ref->path, ref_leaf, &r);
+			if (r.missing) {
+				item_failf(it, "%s", r.msg);
+				return -1;
+			}
+			defer |= r.defer;
+		}
+		if (defer)
+			return 1;
+	}
+	it->resolved = 1;
+	return 0;
+}
+
+/* SCIM groups: members name principals (maybe other groups, created in
+ * the same pass), so they are replayed once every group exists. */
+static int has_members(const kind_def *k)
+{
+	if (k->imp.write != KIND_WRITE_SCIM || !k->refs)
+		return 0;
+	for (const kind_ref *r = k->refs; r->path; r++)
+		if (strcmp(r->kind, "principals") == 0 && strncmp(r->path, "members", 7) == 0)
+			return 1;
+	return 0;
+}
+
+/* Fields export gathered beside the API object: never sent. */
+static const char *const reserved[] = { "access_control_list", "libraries", "keys", "acls",
+	"manual", NULL };
+
+/* The body of the create or update request (caller frees). */
+static cJSON *make_body(imp *x, item *it, int update)
+{
+	const kind_def *k = it->k;
+	cJSON *o = cJSON_Duplicate(it->obj, 1);
+	(void)x;
+	if (!o)
+		return NULL;
+	for (size_t i = 0; reserved[i]; i++)
+		cJSON_DeleteItemFromObjectCaseSensitive(o, reserved[i]);
+	for (const char *const *ro = k->read_only; ro && *ro; ro++)
+		delete_path(o, *ro);
+	if (has_members(k))
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "members");	/* replayed later */
+	cJSON *body = o;
+	if (k->imp.body_field) {
+		body = cJSON_DetachItemFromObjectCaseSensitive(o, k->imp.body_field);
+		cJSON_Delete(o);
+		if (!body)
+			body = cJSON_CreateObject();
+	}
+	if (!update)
+		return body;
+	if (k->imp.update_keep) {
+		cJSON *keep = cJSON_CreateObject();
+		for (const char *const *f = k->imp.update_keep; *f; f++) {
+			cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(body, *f);
+			if (v)
+				cJSON_AddItemToObject(keep, *f, v);
+		}
+		cJSON_Delete(body);
+		body = keep;
+	}
+	if (k->imp.update_wrap) {
+		cJSON *w = cJSON_CreateObject();
+		cJSON_AddItemToObject(w, k->imp.update_wrap, body);
+		body = w;
+	}
+	if (k->imp.update_id) {
+		cJSON_DeleteItemFromObjectCaseSensitive(body, k->imp.update_id);
+		cJSON_AddItemToObject(body, k->imp.update_id,
+				      id_value(it->tid, k->id_field ? kind_get_path(it->obj, k->id_field) : NULL));
+	}
+	return body;
+}
+
+/* Jobs: schedules, triggers and continuous runs are created PAUSED; the
+ * originals go to import/cutover.jsonl when the object lands. */
+static void pause_members(item *it)
+{
+	const kind_def *k = it->k;
+	if (!k->imp.pause)
+		return;
+	cJSON *body = it->obj;
+	if (k->imp.body_field)
+		body = cJSON_GetObjectItemCaseSensitive(it->obj, k->imp.body_field);
+	if (!cJSON_IsObject(body))
+		return;
+	for (const char *const *m = k->imp.pause; *m; m++) {
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(body, *m);
+		if (!cJSON_IsObject(v))
+			continue;
+		const char *ps = jstr(v, "pause_status");
+		if (ps && strcmp(ps, "PAUSED") == 0)
+			continue;
+		if (!it->restore)
+			it->restore = cJSON_CreateObject();
+		cJSON *orig = cJSON_Duplicate(v, 1);
+		if (!cJSON_HasObjectItem(orig, "pause_status"))
+			cJSON_AddStringToObject(orig, "pause_status", "UNPAUSED");
+		cJSON_AddItemToObject(it->restore, *m, orig);
+		cJSON_DeleteItemFromObjectCaseSensitive(v, "pause_status");
+		cJSON_AddStringToObject(v, "pause_status", "PAUSED");
+	}
+}
+
+/* ------------------------------------------------------ request driving */
+
+static void advance(item *it);
+static void on_reply(ws *w, void *ud, cJSON *json, const dbx_err *e);
+
+static int submit(item *it, const char *method, const char *path, const char *query,
+		  const cJSON *body, int flags)
+{
+	it->outstanding++;
+	if (http_submit(it->x->w, method, path, query, body, flags, on_reply, it) < 0) {
+		it->outstanding--;
+		item_failf(it, "cannot queue %s %s (out of memory)", method, path);
+		return -1;
+	}
+	return 0;
+}
+
+static void land(item *it)
+{
+	imp *x = it->x;
+	dbx_err e = { 0 };
+	if (it->restore) {
+		if (!x->cutover && !(x->cutover = store_append(x->st, "import", "cutover", &e)))
+			goto bad;
+		char key[1024];
+		snprintf(key, sizeof key, "%s/%s", kind_name(it->k), it->src_id);
+		if (!jsonl_out_has(x->cutover, key)) {
+			cJSON *rec = cJSON_CreateObject();
+			cJSON_AddStringToObject(rec, "key", key);
+			cJSON_AddStringToObject(rec, "kind", kind_name(it->k));
+			cJSON_AddStringToObject(rec, "source_id", it->src_id);
+			cJSON_AddStringToObject(rec, "target_id", it->tid);
+			cJSON_AddStringToObject(rec, "name", it->name);
+			cJSON_AddItemReferenceToObject(rec, "restore", it->restore);
+			int r = jsonl_out_put(x->cutover, rec, &e);
+			cJSON_Delete(rec);
+			if (r < 0)
+				goto bad;
+		}
+	}
+	if (idmap_put(x->ids, kind_name(it->k), it->src_id, it->tid, it->name, &e) < 0)
+		goto bad;
+	it->st = IT_DONE;
+	x->progress++;
+	if (it->creating)
+		cnt_of(x, it->k)->created++;
+	else if (it->k->imp.update_method)
+		cnt_of(x, it->k)->updated++;
+	else
+		cnt_of(x, it->k)->kept++;
+	log_verbose("%s %s \"%s\" -> %s", it->creating ? "created" : "updated", kind_name(it->k),
+		    it->name, it->tid);
+	return;
+bad:
+	item_fail(it, &e);
+}
+
+static const cJSON *secret_value(imp *x, const char *scope, const char *key)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(x->secrets, scope);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, key);
+	return cJSON_IsString(v) ? v : NULL;
+}
+
+/* Submits the requests of the next applicable step, or lands the item. */
+static void advance(item *it)
+{
+	imp *x = it->x;
+	const kind_def *k = it->k;
+	char path[1024];
+	for (;;) {
+		if (it->st == IT_FAILED)
+			return;
+		it->step++;
+		switch (it->step) {
+		case ST_MAIN:
+			break;
+		case ST_STATUS: {
+			if (k->imp.write != KIND_WRITE_WORKSPACE)
+				continue;
+			char *esc = http_escape(it->name);
+			char q[4200];
+			snprintf(q, sizeof q, "path=%s", esc ? esc : "");
+			free(esc);
+			submit(it, "GET", "/api/2.0/workspace/get-status", q, NULL, 0);
+			return;
+		}
+		case ST_STOP: {
+			if (!k->imp.stop_path)
+				continue;
+			if (!it->creating && it->tstate && k->imp.stopped_state &&
+			    strcmp(it->tstate, k->imp.stopped_state) == 0)
+				continue;
+			if (!fill_id(k->imp.stop_path, it->tid, path, sizeof path))
+				continue;
+			cJSON *b = cJSON_CreateObject();
+			if (!strstr(k->imp.stop_path, "{id}") && k->imp.update_id)
+				cJSON_AddItemToObject(b, k->imp.update_id, id_value(it->tid, NULL));
+			submit(it, "POST", path, NULL, b, HTTP_RETRY_UNSAFE);
+			cJSON_Delete(b);
+			return;
+		}
+		case ST_LIBS: {
+			const cJSON *libs = cJSON_GetObjectItemCaseSensitive(it->obj, "libraries");
+			if (!k->imp.libraries_path || cJSON_GetArraySize(libs) == 0)
+				continue;
+			cJSON *b = cJSON_CreateObject();
+			cJSON_AddItemToObject(b, k->imp.update_id ? k->imp.update_id : "id",
+					      cJSON_CreateString(it->tid));
+			cJSON_AddItemToObject(b, "libraries", cJSON_Duplicate(libs, 1));
+			submit(it, "POST", k->imp.libraries_path, NULL, b, HTTP_RETRY_UNSAFE);
+			cJSON_Delete(b);
+			return;
+		}
+		case ST_ACLS: {
+			const cJSON *acls = cJSON_GetObjectItemCaseSensitive(it->obj, "acls");
+			const cJSON *a;
+			if (k->imp.write != KIND_WRITE_SECRETS || cJSON_GetArraySize(acls) == 0)
+				continue;
+			cJSON_ArrayForEach(a, acls) {
+				const char *pr = jstr(a, "principal"), *pm = jstr(a, "permission");
+				if (!pr || !pm)
+					continue;
+				cJSON *b = cJSON_CreateObject();
+				cJSON_AddStringToObject(b, "scope", it->name);
+				cJSON_AddStringToObject(b, "principal", pr);
+				cJSON_AddStringToObject(b, "permission", pm);
+				submit(it, "POST", "/api/2.0/secrets/acls/put", NULL, b, HTTP_RETRY_UNSAFE);
+				cJSON_Delete(b);
+			}
+			if (it->outstanding)
+				return;
+			continue;
+		}
+		case ST_KEYS: {
+			const cJSON *keys = cJSON_GetObjectItemCaseSensitive(it->obj, "keys");
+			const cJSON *kk;
+			if (k->imp.write != KIND_WRITE_SECRETS || cJSON_GetArraySize(keys) == 0)
+				continue;
+			cJSON_ArrayForEach(kk, keys) {
+				const char *key = jstr(kk, "key");
+				if (!key)
+					continue;
+				const cJSON *v = secret_value(x, it->name, key);
+				if (!v) {
+					char mk[1024], why[1024];
+					snprintf(mk, sizeof mk, "secrets/%s/%s", it->name, key);
+					snprintf(why, sizeof why,
+						 "secret value of key '%s' cannot be read from the source: "
+						 "re-enter it (or give it in --secrets-file)", key);
+					manual(x, k, mk, it->name, why);
+					continue;
+				}
+				cJSON *b = cJSON_CreateObject();
+				cJSON_AddStringToObject(b, "scope", it->name);
+				cJSON_AddStringToObject(b, "key", key);
+				cJSON_AddStringToObject(b, "string_value", v->valuestring);
+				submit(it, "POST", "/api/2.0/secrets/put", NULL, b, HTTP_RETRY_UNSAFE);
+				cJSON_Delete(b);
+			}
+			if (it->outstanding)
+				return;
+			continue;
+		}
+		default:
+			land(it);
+			return;
+		}
+	}
+}
+
+static void on_reply(ws *w, void *ud, cJSON *json, const dbx_err *e)
+{
+	item *it = ud;
+	const kind_def *k = it->k;
+	(void)w;
+	it->outstanding--;
+	if (it->st == IT_FAILED) {
+		cJSON_Delete(json);
+		return;
+	}
+	if (!json) {
+		if (it->step == ST_MAIN && it->creating) {
+			/* the create may have landed, or the object exists: look again */
+			if (e->maybe_applied || strcmp(e->error_code, "RESOURCE_ALREADY_EXISTS") == 0) {
+				if (!k->imp.created_id && strcmp(e->error_code, "RESOURCE_ALREADY_EXISTS") == 0)
+					goto main_ok;	/* keyed by name: it is there */
+				it->err = *e;
+				it->st = IT_UNSURE;
+				return;
+			}
+		}
+		if (it->step == ST_STOP && strcmp(e->error_code, "INVALID_STATE") == 0)
+			goto next;	/* already stopped */
+		if (it->outstanding > 0) {
+			it->step_failed = 1;
+			it->err = *e;
+			return;
+		}
+		item_fail(it, e);
+		return;
+	}
+	switch (it->step) {
+	case ST_MAIN:
+	main_ok:
+		if (it->creating) {
+			char ib[512];
+			const char *id = NULL;
+			if (k->imp.created_id)
+				id = scalar(cJSON_GetObjectItemCaseSensitive(json, k->imp.created_id), ib,
+					    sizeof ib);
+			else
+				id = it->name;
+			if (!id && k->imp.write != KIND_WRITE_WORKSPACE) {
+				cJSON_Delete(json);
+				item_failf(it, "create reply has no '%s'", k->imp.created_id);
+				return;
+			}
+			if (id) {
+				free(it->tid);
+				it->tid = strdup(id);
+			}
+		}
+		break;
+	case ST_STATUS: {
+		char ib[64];
+		const char *id = scalar(cJSON_GetObjectItemCaseSensitive(json, "object_id"), ib, sizeof ib);
+		if (!id) {
+			cJSON_Delete(json);
+			item_failf(it, "get-status of %s has no object_id", it->name);
+			return;
+		}
+		free(it->tid);
+		it->tid = strdup(id);
+		break;
+	}
+	default:
+		break;
+	}
+	cJSON_Delete(json);
+next:
+	if (it->outstanding > 0)
+		return;
+	if (it->step_failed) {
+		item_fail(it, &it->err);
+		return;
+	}
+	advance(it);
+}
+
+/* Sends the main request of one item (or, dry-run, says what it would do). */
+static void start_item(imp *x, item *it, idmap *idx)
+{
+	const kind_def *k = it->k;
+	const char *tid = NULL, *state = NULL;
+	char path[1024];
+
+	if (k->imp.write != KIND_WRITE_WORKSPACE) {
+		tid = idmap_target(idx, "k", it->name);
+		state = idmap_name(idx, "k", it->name);
+		if (!tid && k->imp.key_alt) {
+			const char *alt = jstr(it->obj, k->imp.key_alt);
+			tid = idmap_target(idx, "alt", alt);
+			state = idmap_name(idx, "alt", alt);
+		}
+	}
+	free(it->tid);
+	free(it->tstate);
+	it->tid = xstrdup(tid);
+	it->tstate = state && *state ? strdup(state) : NULL;
+	it->creating = tid == NULL;
+	it->step = ST_MAIN;
+	it->step_failed = 0;
+	it->outstanding = 0;
+	it->st = IT_PENDING;
+
+	if (x->o->dry_run) {
+		if (k->imp.write == KIND_WRITE_WORKSPACE)
+			say_plan(x, "write", it, "created, or overwritten when present");
+		else if (tid && !k->imp.update_method)
+			say_plan(x, "keep", it, "exists in the target");
+		else if (tid) {
+			char why[600];
+			snprintf(why, sizeof why, "exists in the target as %s", tid);
+			say_plan(x, "update", it, why);
+		} else
+			say_plan(x, "create", it, NULL);
+		/* later references resolve against a placeholder id */
+		idmap_put(x->ids, kind_name(k), it->src_id, tid ? tid : "(new)", it->name, &it->err);
+		it->st = IT_DONE;
+		x->progress++;
+		if (it->creating)
+			cnt_of(x, k)->created++;
+		else
+			cnt_of(x, k)->updated++;
+		return;
+	}
+
+	cJSON *body = NULL;
+	if (k->imp.write == KIND_WRITE_WORKSPACE) {
+		const char *type = jstr(it->obj, "object_type");
+		it->creating = 1;
+		body = cJSON_CreateObject();
+		cJSON_AddStringToObject(body, "path", it->name);
+		if (strcmp(type, "DIRECTORY") == 0) {
+			submit(it, "POST", "/api/2.0/workspace/mkdirs", NULL, body, HTTP_RETRY_UNSAFE);
+			cJSON_Delete(body);
+			return;
+		}
+		char *data = NULL;
+		size_t len = 0;
+		dbx_err e = { 0 };
+		if (store_blob_read(x->st, "export", it->blob, strlen(it->blob), &data, &len, &e) < 0) {
+			cJSON_Delete(body);
+			err_prefix(&e, "content of %s", it->blob);
+			item_fail(it, &e);
+			return;
+		}
+		char *enc = b64((const unsigned char *)data, len);
+		free(data);
+		if (!enc) {
+			cJSON_Delete(body);
+			item_failf(it, "out of memory");
+			return;
+		}
+		if (strcmp(type, "NOTEBOOK") == 0) {
+			cJSON_AddStringToObject(body, "format", "SOURCE");
+			const char *lang = jstr(it->obj, "language");
+			if (lang)
+				cJSON_AddStringToObject(body, "language", lang);
+		} else {
+			cJSON_AddStringToObject(body, "format", "AUTO");
+		}
+		cJSON_AddStringToObject(body, "content", enc);
+		cJSON_AddBoolToObject(body, "overwrite", 1);
+		free(enc);
+		submit(it, "POST", "/api/2.0/workspace/import", NULL, body, HTTP_RETRY_UNSAFE);
+		cJSON_Delete(body);
+		return;
+	}
+	if (k->imp.write == KIND_WRITE_SECRETS) {
+		if (tid) {
+			it->step = ST_MAIN;
+			advance(it);
+			return;
+		}
+		body = cJSON_CreateObject();
+		cJSON_AddStringToObject(body, "scope", it->name);
+		const char *bt = jstr(it->obj, "backend_type");
+		if (bt)
+			cJSON_AddStringToObject(body, "scope_backend_type", bt);
+		it->tid = strdup(it->name);
+		it->attempts++;
+		submit(it, "POST", "/api/2.0/secrets/scopes/create", NULL, body, 0);
+		cJSON_Delete(body);
+		return;
+	}
+	if (tid && !k->imp.update_method) {
+		/* kept as is (groups: members are replayed afterwards) */
+		it->step = ST_MAIN;
+		advance(it);
+		return;
+	}
+	body = make_body(x, it, tid != NULL);
+	if (!body) {
+		item_failf(it, "out of memory");
+		return;
+	}
+	if (tid) {
+		if (!fill_id(k->imp.update_path, tid, path, sizeof path)) {
+			cJSON_Delete(body);
+			item_failf(it, "target id too long");
+			return;
+		}
+		submit(it, k->imp.update_method, path, NULL, body, HTTP_RETRY_UNSAFE);
+	} else {
+		it->attempts++;
+		submit(it, "POST", k->imp.create_path, NULL, body, 0);
+	}
+	cJSON_Delete(body);
+}
+
+/* ------------------------------------------------------------ one kind */
+
+typedef struct itemv {
+	item **v;
+	size_t n, cap;
+} itemv;
+
+static void itemv_free(itemv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		item_free(v->v[i]);
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
+
+static int itemv_push(itemv *v, item *it)
+{
+	if (v->n == v->cap) {
+		size_t nc = v->cap ? v->cap * 2 : 64;
+		item **nv = realloc(v->v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		v->v = nv;
+		v->cap = nc;
+	}
+	v->v[v->n++] = it;
+	return 0;
+}
+
+/* Reads mapped/<kind>.jsonl into items; journaled and manual ones are
+ * counted and said, not returned. */
+static int load_items(imp *x, const kind_def *k, itemv *out, int all, dbx_err *err)
+{
+	jsonl_in *in = store_read(x->st, "mapped", kind_name(k), err);
+	cJSON *rec;
+	if (!in)
+		return -1;
+	while ((rec = jsonl_in_next(in))) {
+		item *it = calloc(1, sizeof *it);
+		char ib[512], kb[2048];
+		const char *key = jstr(rec, "key");
+		cJSON *obj = cJSON_DetachItemFromObjectCaseSensitive(rec, "object");
+		if (!it || !key || !cJSON_IsObject(obj)) {
+			log_warn("%s:%ld: record without key or object: skipped", jsonl_in_path(in),
+				 jsonl_in_line(in));
+			free(it);
+			cJSON_Delete(obj);
+			cJSON_Delete(rec);
+			continue;
+		}
+		it->x = x;
+		it->k = k;
+		it->obj = obj;
+		it->key = strdup(key);
+		const char *sid = scalar(cJSON_GetObjectItemCaseSensitive(rec, "id"), ib, sizeof ib);
+		it->src_id = strdup(sid ? sid : key);
+		const char *nm = kind_key_of(k, obj, kb, sizeof kb);
+		if (!nm && k->imp.key_alt)
+			nm = scalar(kind_get_path(obj, k->imp.key_alt), kb, sizeof kb);
+		it->name = xstrdup(nm);
+		const char *sp = jstr(rec, "source_path");
+		it->blob = xstrdup(sp ? sp : key);
+		cJSON_Delete(rec);
+
+		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
+		if (all) {
+			itemv_push(out, it);
+			continue;
+		}
+		if (tid) {
+			cnt_of(x, k)->skipped++;
+			if (x->o->dry_run) {
+				char why[600];
+				snprintf(why, sizeof why, "already imported as %s", tid);
+				say_plan(x, "skip", it, why);
+			}
+			item_free(it);
+			continue;
+		}
+		if (!it->name) {
+			it->st = IT_FAILED;
+			item_failf(it, "object has no %s (its natural key)", k->key_field);
+			item_free(it);
+			continue;
+		}
+		const char *why = jstr(obj, "manual");
+		const char *bt = jstr(obj, "backend_type");
+		if (!why && k->imp.write == KIND_WRITE_SECRETS && bt && strcmp(bt, "AZURE_KEYVAULT") == 0)
+			why = "Azure Key Vault-backed scope: recreate it by hand on the target";
+		if (why) {
+			char mk[1024];
+			snprintf(mk, sizeof mk, "%s/%s", kind_name(k), it->src_id);
+			if (x->o->dry_run)
+				say_plan(x, "manual", it, why);
+			manual(x, k, mk, it->name, why);
+			item_free(it);
+			continue;
+		}
+		if (k->imp.write == KIND_WRITE_WORKSPACE) {
+			const char *type = jstr(obj, "object_type");
+			if (!type || (strcmp(type, "DIRECTORY") && strcmp(type, "NOTEBOOK") &&
+				      strcmp(type, "FILE"))) {
+				cnt_of(x, k)->skipped++;
+				if (x->o->dry_run)
+					say_plan(x, "skip", it, "not a directory, notebook or file");
+				item_free(it);
+				continue;
+			}
+		}
+		if (itemv_push(out, it) < 0) {
+			item_free(it);
+			jsonl_in_close(in);
+			return err_set(err, ERR_IO, kind_name(k), "out of memory");
+		}
+	}
+	jsonl_in_close(in);
+	return 0;
+}
+
+static int import_kind(imp *x, const kind_def *k, dbx_err *err)
+{
+	int rc = -1;
+	itemv items = { 0 };
+	idmap *idx = NULL;
+	x->pending = idmap_mem();
+	if (!x->pending)
+		return err_set(err, ERR_IO, kind_name(k), "out of memory");
+	if (load_items(x, k, &items, 0, err) < 0)
+		goto out;
+	if (items.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < items.n; i++)
+		if (idmap_put(x->pending, "p", items.v[i]->src_id, "", NULL, err) < 0)
+			goto out;
+	log_info("import: %s: %zu objects", kind_name(k), items.n);
+
+	int need_list = k->imp.write != KIND_WRITE_WORKSPACE;
+	for (x->round = 0; x->round < MAX_ROUNDS; x->round++) {
+		if (need_list) {
+			idmap_close(idx);
+			idx = idmap_mem();
+			if (!idx) {
+				err_set(err, ERR_IO, kind_name(k), "out of memory");
+				goto out;
+			}
+			if (list_target(x, k, idx, err) < 0) {
+				err_prefix(err, "listing %s in the target", kind_name(k));
+				goto out;
+			}
+			need_list = 0;
+		}
+		x->progress = 0;
+		size_t started = 0;
+		for (size_t i = 0; i < items.n; i++) {
+			item *it = items.v[i];
+			if (it->st == IT_DONE || it->st == IT_FAILED)
+				continue;
+			if (it->st == IT_UNSURE && it->attempts >= 4) {
+				item_fail(it, &it->err);
+				continue;
+			}
+			/* the tree: directories first, then what goes in them */
+			if (k->imp.write == KIND_WRITE_WORKSPACE && x->round == 0 &&
+			    strcmp(jstr(it->obj, "object_type"), "DIRECTORY") != 0) {
+				it->st = IT_DEFER;
+				continue;
+			}
+			int r = resolve_refs(x, it);
+			if (r < 0)
+				continue;
+			if (r > 0) {
+				it->st = IT_DEFER;
+				continue;
+			}
+			if (!it->restore)
+				pause_members(it);
+			start_item(x, it, idx);
+			started++;
+		}
+		if (started && !x->o->dry_run && http_run(x->w, err) < 0)
+			goto out;
+		size_t unsure = 0, deferred = 0;
+		for (size_t i = 0; i < items.n; i++) {
+			item *it = items.v[i];
+			if (it->st == IT_DONE && x->pending)
+				idmap_put(x->pending, "p", it->src_id, "", NULL, err);
+			unsure += it->st == IT_UNSURE;
+			deferred += it->st == IT_DEFER;
+		}
+		if (!unsure && !deferred)
+			break;
+		if (unsure)
+			need_list = 1;
+		if (!unsure && !x->progress && x->round > 0) {
+			/* references inside the kind that never resolve (a cycle) */
+			for (size_t i = 0; i < items.n; i++)
+				if (items.v[i]->st == IT_DEFER)
+					item_failf(items.v[i], "refers to another %s that could not be "
+						   "created first (a reference cycle?)", kind_name(k));
+			break;
+		}
+		/* done items leave `pending`: rebuild it */
+		idmap_close(x->pending);
+		x->pending = idmap_mem();
+		for (size_t i = 0; x->pending && i < items.n; i++)
+			if (items.v[i]->st != IT_DONE && items.v[i]->st != IT_FAILED)
+				idmap_put(x->pending, "p", items.v[i]->src_id, "", NULL, err);
+	}
+	for (size_t i = 0; i < items.n; i++) {
+		item *it = items.v[i];
+		if (it->st == IT_UNSURE || it->st == IT_DEFER || it->st == IT_PENDING) {
+			if (it->st == IT_UNSURE)
+				item_fail(it, &it->err);
+			else
+				item_failf(it, "not imported after %d rounds", MAX_ROUNDS);
+		}
+	}
+	rc = 0;
+out:
+	idmap_close(idx);
+	idmap_close(x->pending);
+	x->pending = NULL;
+	itemv_free(&items);
+	return rc;
+}
+
+/* ------------------------------------------------- group memberships */
+
+static const char *const member_kinds[] = { "users", "service_principals", "groups", NULL };
+
+static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
+{
+	item *it = ud;
+	(void)w;
+	if (!json) {
+		item_fail(it, e);
+		return;
+	}
+	cJSON_Delete(json);
+	dbx_err pe = { 0 };
+	if (idmap_put(it->x->ids, "group_members", it->src_id, it->tid, it->name, &pe) < 0)
+		item_fail(it, &pe);
+	it->st = IT_DONE;
+}
+
+static int import_members(imp *x, const kind_def *k, dbx_err *err)
+{
+	int rc = -1;
+	itemv items = { 0 };
+	if (load_items(x, k, &items, 1, err) < 0)
+		goto out;
+	for (size_t i = 0; i < items.n; i++) {
+		item *it = items.v[i];
+		const cJSON *members = cJSON_GetObjectItemCaseSensitive(it->obj, "members");
+		const cJSON *m;
+		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
+		if (cJSON_GetArraySize(members) == 0 || !tid ||
+		    idmap_target(x->ids, "group_members", it->src_id))
+			continue;
+		it->tid = strdup(tid);
+		cJSON *vals = cJSON_CreateArray();
+		int bad = 0;
+		cJSON_ArrayForEach(m, members) {
+			char sb[512];
+			const char *sid = scalar(cJSON_GetObjectItemCaseSensitive(m, "value"), sb, sizeof sb);
+			const char *mt = NULL;
+			for (size_t j = 0; sid && member_kinds[j] && !mt; j++)
+				mt = idmap_target(x->ids, member_kinds[j], sid);
+			if (!mt) {
+				const char *disp = jstr(m, "display");
+				item_failf(it, "member %s (\"%s\") was not imported: no user, service "
+					   "principal or group with that source id in import/ids.jsonl",
+					   sid ? sid : "?", disp ? disp : "?");
+				bad = 1;
+				break;
+			}
+			cJSON *v = cJSON_CreateObject();
+			cJSON_AddStringToObject(v, "value", mt);
+			cJSON_AddItemToArray(vals, v);
+		}
+		if (bad) {
+			cJSON_Delete(vals);
+			continue;
+		}
+		if (x->o->dry_run) {
+			char why[64];
+			snprintf(why, sizeof why, "%d members", cJSON_GetArraySize(vals));
+			say_plan(x, "members", it, why);
+			cJSON_Delete(vals);
+			continue;
+		}
+		cJSON *body = cJSON_CreateObject();
+		cJSON *schemas = cJSON_AddArrayToObject(body, "schemas");
+		cJSON_AddItemToArray(schemas,
+				     cJSON_CreateString("urn:ietf:params:scim:api:messages:2.0:PatchOp"));
+		cJSON *ops = cJSON_AddArrayToObject(body, "Operations");
+		cJSON *op = cJSON_CreateObject();
+		cJSON_AddStringToObject(op, "op", "add");
+		cJSON_AddStringToObject(op, "path", "members");
+		cJSON_AddItemToObject(op, "value", vals);
+		cJSON_AddItemToArray(ops, op);
+		char path[1024];
+		snprintf(path, sizeof path, "%s", "/api/2.0/preview/scim/v2/Groups/{id}");
+		char full[1024];
+		if (fill_id(path, tid, full, sizeof full) &&
+		    http_submit(x->w, "PATCH", full, NULL, body, 0, on_members, it) < 0)
+			item_failf(it, "cannot queue the members update");
+		cJSON_Delete(body);
+	}
+	if (!x->o->dry_run && http_run(x->w, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	itemv_free(&items);
+	return rc;
+}
+
+/* -------------------------------------------------------- permissions */
+
+typedef struct principals {
+	idmap *users, *groups, *sps;
+	int known;	/* the target's principals could be listed */
+} principals;
+
+static void on_perms(ws *w, void *ud, cJSON *json, const dbx_err *e)
+{
+	item *it = ud;
+	(void)w;
+	if (!json) {
+		item_fail(it, e);
+		return;
+	}
+	cJSON_Delete(json);
+	char pk[128];
+	dbx_err pe = { 0 };
+	snprintf(pk, sizeof pk, "permissions/%s", kind_name(it->k));
+	if (idmap_put(it->x->ids, pk, it->src_id, it->tid, it->name, &pe) < 0)
+		item_fail(it, &pe);
+}
+
+/* The PUT entries for one object: inherited entries and the importing
+ * principal's own are left out; absent principals fail the object or,
+ * with --skip-missing-principals, are dropped and reported. NULL when the
+ * item failed. */
+static cJSON *acl_entries(imp *x, item *it, const cJSON *acl, const principals *pr)
+{
+	static const char *const fields[] = { "user_name", "group_name", "service_principal_name", NULL };
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+	cJSON_ArrayForEach(e, acl) {
+		const char *field = NULL, *who = NULL;
+		for (size_t i = 0; fields[i] && !who; i++)
+			if ((who = jstr(e, fields[i])))
+				field = fields[i];
+		if (!who)
+			continue;
+		if (strcmp(field, "user_name") == 0 && x->me[0] && strcmp(who, x->me) == 0)
+			continue;
+		/* levels: the PUT shape, or the GET shape's non-inherited all_permissions */
+		const char *levels[8];
+		size_t nl = 0;
+		const char *pl = jstr(e, "permission_level");
+		if (pl) {
+			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "inherited")))
+				levels[nl++] = pl;
+		} else {
+			const cJSON *ap;
+			cJSON_ArrayForEach(ap, cJSON_GetObjectItemCaseSensitive(e, "all_permissions")) {
+				const char *l = jstr(ap, "permission_level");
+				if (l && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ap, "inherited")) &&
+				    nl < 8)
+					levels[nl++] = l;
+			}
+		}
+		if (nl == 0)
+			continue;
+		if (pr->known) {
+			const idmap *set = strcmp(field, "user_name") == 0 ? pr->users
+					 : strcmp(field, "group_name") == 0 ? pr->groups : pr->sps;
+			if (!idmap_target(set, "k", who)) {
+				char why[1024];
+				snprintf(why, sizeof why, "%s '%s' does not exist in the target", field, who);
+				if (!x->o->skip_missing_principals) {
+					cJSON_Delete(out);
+					item_failf(it, "permissions: %s (create it, fix the rules, or pass "
+						   "--skip-missing-principals)", why);
+					return NULL;
+				}
+				char mk[1024];
+				snprintf(mk, sizeof mk, "permissions/%s/%s/%s", kind_name(it->k), it->src_id, who);
+				char w2[1100];
+				snprintf(w2, sizeof w2, "permission entry dropped: %s", why);
+				manual(x, it->k, mk, it->name, w2);
+				continue;
+			}
+		}
+		for (size_t i = 0; i < nl; i++) {
+			cJSON *ne = cJSON_CreateObject();
+			cJSON_AddStringToObject(ne, field, who);
+			cJSON_AddStringToObject(ne, "permission_level", levels[i]);
+			cJSON_AddItemToArray(out, ne);
+		}
+	}
+	return out;
+}
+
+static int add_name(void *ud, const char *kind, const char *source_id, const char *target_id,
+		    const char *name)
+{
+	dbx_err e;
+	(void)kind;
+	(void)source_id;
+	if (name && *name)
+		idmap_put(ud, "k", name, target_id, NULL, &e);
+	return 0;
+}
+
+static int import_perms(imp *x, const kind_def *k, const principals *pr, dbx_err *err)
+{
+	int rc = -1;
+	itemv items = { 0 };
+	char pk[128];
+	snprintf(pk, sizeof pk, "permissions/%s", kind_name(k));
+	if (load_items(x, k, &items, 1, err) < 0)
+		goto out;
+	size_t started = 0;
+	for (size_t i = 0; i < items.n; i++) {
+		item *it = items.v[i];
+		const cJSON *acl = cJSON_GetObjectItemCaseSensitive(it->obj, "access_control_list");
+		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
+		if (cJSON_GetArraySize(acl) == 0 || !tid || idmap_target(x->ids, pk, it->src_id))
+			continue;
+		const char *type = k->perm_type;
+		if (k->perm_by_type)
+			type = kind_ws_perm_type(jstr(it->obj, "object_type"));
+		if (!type)
+			continue;
+		it->tid = strdup(tid);
+		cJSON *entries = acl_entries(x, it, acl, pr);
+		if (!entries)
+			continue;
+		if (x->o->dry_run) {
+			char why[64];
+			snprintf(why, sizeof why, "%d entries", cJSON_GetArraySize(entries));
+			say_plan(x, "acl", it, why);
+			cJSON_Delete(entries);
+			continue;
+		}
+		cJSON *body = cJSON_CreateObject();
+		cJSON_AddItemToObject(body, "access_control_list", entries);
+		char path[1024];
+		char *esc = http_escape(tid);
+		snprintf(path, sizeof path, "/api/2.0/permissions/%s/%s", type, esc ? esc : "");
+		free(esc);
+		if (http_submit(x->w, "PUT", path, NULL, body, 0, on_perms, it) < 0)
+			item_failf(it, "cannot queue the permissions update");
+		else
+			started++;
+		cJSON_Delete(body);
+	}
+	if (started && http_run(x->w, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	itemv_free(&items);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the run */
+
+static int load_secrets(const char *path, cJSON **out, dbx_err *err)
+{
+	int rc = -1, fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = NULL;
+	struct stat sb;
+	*out = NULL;
+	if (fd < 0)
+		return err_set(err, ERR_CONFIG, path, "cannot open the secrets file: %s", strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		err_set(err, ERR_CONFIG, path, "not a regular file");
+		goto out;
+	}
+	if (sb.st_mode & 077) {
+		err_set(err, ERR_CONFIG, path,
+			"secrets file is readable by others (mode %04o): chmod 600 %s",
+			(unsigned)(sb.st_mode & 07777), path);
+		goto out;
+	}
+	if (sb.st_size > 64 * 1024 * 1024) {
+		err_set(err, ERR_CONFIG, path, "secrets file too large");
+		goto out;
+	}
+	buf = malloc((size_t)sb.st_size + 1);
+	size_t got = 0;
+	while (buf && got < (size_t)sb.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)sb.st_size - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (!buf || got != (size_t)sb.st_size) {
+		err_set(err, ERR_CONFIG, path, "cannot read the secrets file");
+		goto out;
+	}
+	buf[got] = 0;
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithOpts(buf, &end, 1);
+	if (!cJSON_IsObject(j)) {
+		long line = 1;
+		for (const char *p = buf; end && p < end; p++)
+			line += *p == '\n';
+		cJSON_Delete(j);
+		err_set(err, ERR_CONFIG, path, "line %ld: not a JSON object {scope: {key: value}}", line);
+		goto out;
+	}
+	const cJSON *scope, *kv;
+	cJSON_ArrayForEach(scope, j) {
+		if (!cJSON_IsObject(scope)) {
+			err_set(err, ERR_CONFIG, path, "scope '%s': not an object {key: value}", scope->string);
+			cJSON_Delete(j);
+			goto out;
+		}
+		cJSON_ArrayForEach(kv, scope) {
+			if (!cJSON_IsString(kv)) {
+				err_set(err, ERR_CONFIG, path, "scope '%s' key '%s': value is not a string",
+					scope->string, kv->string);
+				cJSON_Delete(j);
+				goto out;
+			}
+			log_add_secret(kv->valuestring);
+		}
+	}
+	*out = j;
+	rc = 0;
+out:
+	if (buf)
+		memset(buf, 0, got < (size_t)sb.st_size ? got : (size_t)sb.st_size);
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+static void now_iso(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void summary(imp *x, kind_set sel)
+{
+	printf("%-20s %8s %8s %8s %8s %8s %8s\n", "kind", "created", "updated", "kept", "done",
+	       "failed", "manual");
+	for (size_t i = 0; i < kind_count(); i++) {
+		const counts *c = &x->cnt[i];
+		if (!kind_in(sel, i))
+			continue;
+		if (!c->created && !c->updated && !c->kept && !c->skipped && !c->failed && !c->manual)
+			continue;
+		printf("%-20s %8ld %8ld %8ld %8ld %8ld %8ld\n", kind_name(kind_at(i)), c->created,
+		       c->updated, c->kept, c->skipped, c->failed, c->manual);
+	}
+}
+
+static void save_meta(imp *x, kind_set sel, const char *started)
+{
+	cJSON *meta = store_meta(x->st);
+	char now[32];
+	dbx_err e = { 0 };
+	if (!meta)
+		return;
+	now_iso(now, sizeof now);
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "target");
+	cJSON *t = cJSON_AddObjectToObject(meta, "target");
+	cJSON_AddStringToObject(t, "host", ws_host(x->w));
+	cJSON *prev = cJSON_GetObjectItemCaseSensitive(meta, "import");
+	const char *first = jstr(prev, "started_at");
+	char firstbuf[64];
+	snprintf(firstbuf, sizeof firstbuf, "%s", first ? first : started);
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "import");
+	cJSON *im = cJSON_AddObjectToObject(meta, "import");
+	cJSON_AddStringToObject(im, "started_at", firstbuf);
+	cJSON_AddStringToObject(im, "finished_at", now);
+	cJSON *ks = cJSON_AddObjectToObject(im, "kinds");
+	for (size_t i = 0; i < kind_count(); i++) {
+		const counts *c = &x->cnt[i];
+		const kind_def *k = kind_at(i);
+		if (!kind_in(sel, i))
+			continue;
+		cJSON *o = cJSON_AddObjectToObject(ks, kind_name(k));
+		cJSON_AddNumberToObject(o, "imported", (double)idmap_count(x->ids, kind_name(k)));
+		cJSON_AddNumberToObject(o, "created", (double)c->created);
+		cJSON_AddNumberToObject(o, "updated", (double)c->updated);
+		cJSON_AddNumberToObject(o, "failed", (double)c->failed);
+		cJSON_AddNumberToObject(o, "manual", (double)c->manual);
+	}
+	if (store_meta_save(x->st, &e) < 0)
+		err_print(&e);
+}
+
+int import_run(const import_opts *o)
+{
+	int rc = 2;
+	dbx_err err = { 0 };
+	imp x = { .o = o };
+	cfg_profile prof = { 0 };
+	int have_prof = 0;
+	kind_set sel = 0;
+	principals pr = { 0 };
+	char started[32], path[4096];
+	const char *dir = o->dir ? o->dir : "./migration";
+
+	now_iso(started, sizeof started);
+	if (!o->session) {
+		err_set(&err, ERR_USAGE, "import", "--session is required");
+		goto out;
+	}
+	if (kind_select(o->only, o->skip, &sel, &err) < 0)
+		goto out;
+	if (o->secrets_file && load_secrets(o->secrets_file, &x.secrets, &err) < 0)
+		goto out;
+	if (store_open(&x.st, dir, o->session, 0, &err) < 0) {
+		err.cls = ERR_CONFIG;
+		err_prefix(&err, "session %s in %s (run export and transform first)", o->session, dir);
+		goto out;
+	}
+	if (store_path(x.st, path, sizeof path, "mapped") && access(path, F_OK) != 0) {
+		err_set(&err, ERR_CONFIG, path, "no transformed objects: run `dbxmig transform` first");
+		goto out;
+	}
+	if (!o->dry_run && store_path(x.st, path, sizeof path, "logs/run.log"))
+		log_open_file(path);
+	if (cfg_load_profile(o->profile, &prof, &err) < 0)
+		goto out;
+	have_prof = 1;
+	http_opts ho;
+	http_opts_default(&ho);
+	if (o->parallel > 0)
+		ho.parallel = o->parallel;
+	if (o->rate_limit >= 0)
+		ho.rate_limit = o->rate_limit;
+	if (ws_open(&x.w, &prof, &ho, &err) < 0)
+		goto out;
+	if (idmap_open(&x.ids, x.st, o->dry_run, &err) < 0)
+		goto out;
+	x.cnt = calloc(kind_count(), sizeof *x.cnt);
+	if (!x.cnt) {
+		err_set(&err, ERR_IO, "import", "out of memory");
+		goto out;
+	}
+	/* who we are: our own implicit ACL entries are not replayed */
+	cJSON *me = NULL;
+	if (http_get_json(x.w, "/api/2.0/preview/scim/v2/Me", NULL, &me, &err) == 0) {
+		const char *u = jstr(me, "userName");
+		snprintf(x.me, sizeof x.me, "%s", u ? u : "");
+	} else if (err.cls == ERR_AUTH || err.http_status == 401 || err.http_status == 403) {
+		err.cls = ERR_AUTH;
+		goto out;
+	} else {
+		char b[1600];
+		log_warn("cannot tell the importing user (%s): its ACL entries are replayed",
+			 err_str(&err, b, sizeof b));
+	}
+	cJSON_Delete(me);
+	err_clear(&err);
+	if (o->dry_run)
+		printf("import plan for %s (dry run: nothing is changed)\n", ws_host(x.w));
+
+	rc = 1;
+	for (size_t i = 0; i < kind_count(); i++) {
+		const kind_def *k = kind_at(i);
+		if (!kind_in(sel, i) || k->imp.write == KIND_WRITE_NONE)
+			continue;
+		if (import_kind(&x, k, &err) < 0)
+			goto hard;
+		if (has_members(k) && import_members(&x, k, &err) < 0)
+			goto hard;
+	}
+	/* permissions of every object, once every kind exists */
+	pr.users = idmap_mem();
+	pr.groups = idmap_mem();
+	pr.sps = idmap_mem();
+	if (!pr.users || !pr.groups || !pr.sps) {
+		err_set(&err, ERR_IO, "import", "out of memory");
+		goto hard;
+	}
+	{
+		const kind_def *ku = kind_find("users"), *kg = kind_find("groups"),
+			       *ks = kind_find("service_principals");
+		dbx_err le = { 0 };
+		pr.known = ku && kg && ks && list_target(&x, ku, pr.users, &le) == 0 &&
+			   list_target(&x, kg, pr.groups, &le) == 0 &&
+			   list_target(&x, ks, pr.sps, &le) == 0;
+		if (!pr.known) {
+			char b[1600];
+			log_warn("cannot list the target's principals (%s): ACL entries are sent unchecked",
+				 err_str(&le, b, sizeof b));
+		}
+		if (o->dry_run) {
+			/* principals this run would create count as present */
+			idmap_each(x.ids, "users", add_name, pr.users);
+			idmap_each(x.ids, "groups", add_name, pr.groups);
+			idmap_each(x.ids, "service_principals", add_name, pr.sps);
+		}
+	}
+	for (size_t i = 0; i < kind_count(); i++) {
+		const kind_def *k = kind_at(i);
+		if (!kind_in(sel, i) || k->imp.write == KIND_WRITE_NONE ||
+		    (!k->perm_type && !k->perm_by_type))
+			continue;
+		if (import_perms(&x, k, &pr, &err) < 0)
+			goto hard;
+	}
+	rc = 0;
+	for (size_t i = 0; i < kind_count(); i++)
+		if (x.cnt[i].failed)
+			rc = 1;
+	goto done;
+hard:
+	err_print(&err);
+	rc = err_exit_code(&err);
+done:
+	if (!o->quiet_summary)
+		summary(&x, sel);
+	if (!o->dry_run)
+		save_meta(&x, sel, started);
+	err_clear(&err);
+out:
+	if (err.cls != ERR_NONE) {
+		err_print(&err);
+		rc = err_exit_code(&err);
+	}
+	idmap_close(pr.users);
+	idmap_close(pr.groups);
+	idmap_close(pr.sps);
+	if (x.cutover)
+		jsonl_out_close(x.cutover, &err);
+	if (x.manual)
+		jsonl_out_close(x.manual, &err);
+	idmap_close(x.ids);
+	free(x.cnt);
+	cJSON_Delete(x.secrets);
+	if (x.w)
+		ws_close(x.w);
+	if (have_prof)
+		cfg_profile_free(&prof);
+	if (x.st)
+		store_close(x.st);
+	return rc;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	import_opts o = { .rate_limit = -1 };
+	dbx_err err = { 0 };
+	static const cli_cmd cmd = {
+		"import",
+		"--profile DST --session S [--only K,..] [--skip K,..] [--parallel N] [--dry-run] "
+		"[--secrets-file FILE] [--skip-missing-principals]",
+		"create or update the transformed objects in the target",
+	};
+	const cli_opt opts[] = {
+		{ "--dir", 0, CLI_STR, &o.dir, "DIR", "session directory (default ./migration)" },
+		{ "--session", 0, CLI_STR, &o.session, "ID", "the migration session" },
+		{ "--profile", 0, CLI_STR, &o.profile, "DST", "target workspace profile" },
+		{ "--only", 0, CLI_STR, &o.only, "K,..", "import only these kinds" },
+		{ "--skip", 0, CLI_STR, &o.skip, "K,..", "do not import these kinds" },
+		{ "--parallel", 0, CLI_INT, &o.parallel, "N", "requests in flight (default 8)" },
+		{ "--rate-limit", 0, CLI_DOUBLE, &o.rate_limit, "RPS", "requests per second, 0 = unlimited" },
+		{ "--dry-run", 0, CLI_FLAG, &o.dry_run, NULL, "print the plan, change nothing" },
+		{ "--secrets-file", 0, CLI_STR, &o.secrets_file, "FILE",
+		  "secret values: JSON {scope: {key: value}}, mode 0600" },
+		{ "--skip-missing-principals", 0, CLI_FLAG, &o.skip_missing_principals, NULL,
+		  "drop (and report) ACL entries naming principals absent from the target" },
+		{ 0 },
+	};
+	int r = cli_parse(&cmd, opts, argc, argv, NULL, &err);
+	if (r == 1)
+		return 0;
+	if (r < 0 || cli_require(&cmd, o.session, "--session", &err) < 0) {
+		err_print(&err);
+		return 2;
+	}
+	return import_run(&o);
+}
