@@ -28,7 +28,7 @@ static const struct command commands[] = {
 	    "run the Lua rules over the exported objects" }, cmd_not_implemented },
 	{ { "import", "--profile DST --session S [--only K,..] [--skip K,..] [--parallel N] "
 		      "[--dry-run]",
-	    "create or update the transformed objects in the target" }, cmd_not_implemented },
+	    "create or update the transformed objects in the target" }, cmd_import },
 	{ { "validate", "--profile DST --session S [--json FILE]",
 	    "read the target back and compare it with what the rules said" },
 	  cmd_not_implemented },
