@@ -40,8 +40,9 @@ static const struct command commands[] = {
 	{ { "status", "--session S",
 	    "what is exported, transformed, imported and failed, per kind" },
 	  cmd_status },
-	{ { "cutover", "--session S ...",
-	    "the final steps once the target is validated" }, cmd_not_implemented },
+	{ { "cutover", "--session S [--profile DST] [--source SRC] [--dry-run]",
+	    "un-pause the target's paused schedules; with --source, pause the source's" },
+	  cmd_cutover },
 	{ { "data-plan", "--session S ...",
 	    "the data (tables, files) that must move outside dbxmig" }, cmd_not_implemented },
 };
