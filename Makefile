@@ -70,6 +70,11 @@ check:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
+# The first thing to run on a fresh machine: migrates the fixture Azure
+# workspace into an empty AWS fake (scripts/demo.sh), all on 127.0.0.1.
+demo: all
+	./scripts/demo.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dbxmig/rules
 	install -m 0755 dbxmig dbxmig-fakews $(DESTDIR)$(PREFIX)/bin/

@@ -776,7 +776,8 @@ static void on_reply(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	if (!json) {
 		if (it->step == ST_MAIN && it->creating) {
 			/* the create may have landed, or the object exists: look again */
-			if (e->maybe_applied || strcmp(e->error_code, "RESOURCE_ALREADY_EXISTS") == 0) {
+			if (e->maybe_applied || e->http_status == 409 ||
+			    strcmp(e->error_code, "RESOURCE_ALREADY_EXISTS") == 0) {
 				if (!k->imp.created_id && strcmp(e->error_code, "RESOURCE_ALREADY_EXISTS") == 0)
 					goto main_ok;	/* keyed by name: it is there */
 				it->err = *e;
