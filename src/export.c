@@ -863,9 +863,9 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 				(cJSON_IsNumber(total) && (double)(ek->next_start - 1) >= total->valuedouble);
 			break;
 		case KIND_PAGE_HAS_MORE:
-			/* has_more is what ends it; a token without has_more:true
-			 * is not followed (jobs 2.2 sends both) */
-			ek->list_done = !cJSON_IsTrue(more) || !cJSON_IsString(t) || !t->valuestring[0];
+			/* has_more:false ends it even when a token is sent; without
+			 * has_more, the token decides */
+			ek->list_done = cJSON_IsFalse(more) || !cJSON_IsString(t) || !t->valuestring[0];
 			break;
 		case KIND_PAGE_TOKEN:
 		case KIND_PAGE_REPOS:
