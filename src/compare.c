@@ -404,6 +404,7 @@ struct cmp {
 	kset *k;
 	size_t nk;
 	smap ids[2];	/* "kind\x1fid" → key, per side */
+	smap keys[2];	/* "kind\x1fkey" → id, per side */
 	smap journal;	/* "kind\x1fsource id" → target id */
 	int emails_ci;
 };
@@ -459,6 +460,8 @@ void cmp_free(cmp *c)
 	free(c->k);
 	smap_free(&c->ids[0]);
 	smap_free(&c->ids[1]);
+	smap_free(&c->keys[0]);
+	smap_free(&c->keys[1]);
 	smap_free(&c->journal);
 	free(c);
 }
@@ -680,13 +683,31 @@ int cmp_add_ref(cmp *c, const char *kind, const char *path_text, const char *ref
 	return pv->str ? 0 : err_set(err, ERR_IO, kind, "out of memory");
 }
 
+int cmp_add_ignore(cmp *c, const char *kind, const char *path_text, dbx_err *err)
+{
+	kset *k = kset_get(c, kind, 1);
+	pat_val *pv;
+	const char *why;
+
+	if (!k || !(pv = pl_add(&k->ignore)))
+		return err_set(err, ERR_IO, kind, "out of memory");
+	why = pat_parse(&pv->p, path_text);
+	if (why)
+		return err_set(err, ERR_CONFIG, kind, "ignored path '%s': %s", path_text, why);
+	return 0;
+}
+
 int cmp_add_id(cmp *c, enum cmp_side side, const char *kind, const char *id, const char *key)
 {
 	char buf[1024];
 
 	if (!pair_key(buf, sizeof buf, kind, id))
 		return 0;	/* an id that long names nothing we could match */
-	return smap_put(&c->ids[side], buf, key, 0, 0) < 0 ? -1 : 0;
+	if (smap_put(&c->ids[side], buf, key, 0, 0) < 0)
+		return -1;
+	if (!pair_key(buf, sizeof buf, kind, key))
+		return 0;
+	return smap_put(&c->keys[side], buf, id, 0, 0) < 0 ? -1 : 0;
 }
 
 int cmp_add_journal(cmp *c, const char *kind, const char *source_id, const char *target_id)
@@ -804,18 +825,40 @@ static const char *resolve_one(const kctx *x, const char *ref_kind, const char *
 	return id_key(x->c, x->side, ref_kind, id);
 }
 
+/* A principal named by its key (user name, group name, SP application
+ * id) on the expected side: the name the journal says it has in the
+ * target, so that an SP's new application id compares equal. */
+static const char *resolve_name(const kctx *x, const char *kind, const char *name)
+{
+	char buf[1024];
+	const smap_ent *e, *j;
+
+	if (x->side != CMP_EXPECTED || !pair_key(buf, sizeof buf, kind, name) ||
+	    !(e = smap_get(&x->c->keys[CMP_EXPECTED], buf)) || !e->v ||
+	    !pair_key(buf, sizeof buf, kind, e->v) || !(j = smap_get(&x->c->journal, buf)) || !j->v)
+		return NULL;
+	return id_key(x->c, CMP_ACTUAL, kind, j->v);
+}
+
 static const char *resolve(const kctx *x, const char *ref_kind, const char *id)
 {
 	static const char *const principals[] = { "users", "groups", "service_principals", NULL };
 	const char *k;
 	int i;
 
-	if (strcmp(ref_kind, "principals"))
-		return resolve_one(x, ref_kind, id);
-	for (i = 0; principals[i]; i++)
-		if ((k = resolve_one(x, principals[i], id)))
-			return k;
-	return NULL;
+	if (!strcmp(ref_kind, "principals")) {
+		for (i = 0; principals[i]; i++)
+			if ((k = resolve_one(x, principals[i], id)))
+				return k;
+		return NULL;
+	}
+	if (!strcmp(ref_kind, "principal_names")) {
+		for (i = 0; principals[i]; i++)
+			if ((k = resolve_name(x, principals[i], id)))
+				return k;
+		return NULL;
+	}
+	return resolve_one(x, ref_kind, id);
 }
 
 static char *canon(const cJSON *v)
@@ -906,8 +949,8 @@ out:
 }
 
 /* Replaces id-valued `node` (string or number) under parent by the key it
- * names, when known. */
-static void resolve_node(const kctx *x, cJSON *parent, cJSON *node, const char *ref_kind)
+ * names, when known; returns the node now in its place. */
+static cJSON *resolve_node(const kctx *x, cJSON *parent, cJSON *node, const char *ref_kind)
 {
 	char num[64];
 	const char *id = NULL, *key;
@@ -920,14 +963,15 @@ static void resolve_node(const kctx *x, cJSON *parent, cJSON *node, const char *
 		id = num;
 	}
 	if (!id || !(key = resolve(x, ref_kind, id)))
-		return;
+		return node;
 	rep = cJSON_CreateString(key);
 	if (!rep)
-		return;
+		return node;
 	if (cJSON_IsObject(parent))	/* keeps the member's name */
 		cJSON_ReplaceItemInObjectCaseSensitive(parent, node->string, rep);
 	else
 		cJSON_ReplaceItemViaPointer(parent, node, rep);
+	return rep;
 }
 
 static void normalise(const kctx *x, cJSON *node, path *at);
@@ -940,10 +984,8 @@ static void normalise_child(const kctx *x, cJSON *parent, cJSON *child, path *at
 		cJSON_Delete(cJSON_DetachItemViaPointer(parent, child));
 		return;
 	}
-	if ((cJSON_IsString(child) || cJSON_IsNumber(child)) && (ref = lookup(x, W_REFS, at))) {
-		resolve_node(x, parent, child, ref->str);
-		return;
-	}
+	if ((cJSON_IsString(child) || cJSON_IsNumber(child)) && (ref = lookup(x, W_REFS, at)))
+		child = resolve_node(x, parent, child, ref->str);
 	if (cJSON_IsString(child)) {
 		if (lookup(x, W_CI, at) || (x->c->emails_ci && looks_like_email(child->valuestring)))
 			lower(child->valuestring);

@@ -80,8 +80,15 @@ cmp *cmp_new(const cJSON *settings, const char *origin, dbx_err *err);
 void cmp_free(cmp *c);
 
 /* Adds a reference field for `kind` (as the registry's kind_ref: path with
- * "[]", target kind, or "principals" for a user/group/SP id). Copied. */
+ * "[]", target kind, "principals" for a user/group/SP id, or
+ * "principal_names" for a user name / group name / SP application id,
+ * which the expected side maps through the journal to the target's name).
+ * Copied. */
 int cmp_add_ref(cmp *c, const char *kind, const char *path, const char *ref_kind, dbx_err *err);
+
+/* Adds a path to ignore for `kind` (the registry's read-only fields:
+ * what the server sets is not the migration's to match). Copied. */
+int cmp_add_ignore(cmp *c, const char *kind, const char *path, dbx_err *err);
 
 /* Records that the object `id` of `kind` has natural key `key` on `side`
  * (used to compare references as keys). Copied. */

@@ -31,7 +31,7 @@ static const struct command commands[] = {
 	    "create or update the transformed objects in the target" }, cmd_import },
 	{ { "validate", "--profile DST --session S [--json FILE]",
 	    "read the target back and compare it with what the rules said" },
-	  cmd_not_implemented },
+	  cmd_validate },
 	{ { "migrate", "--from SRC --to DST --session S --rules FILE.. [--var ..]",
 	    "export, transform, import and validate in one run" }, cmd_not_implemented },
 	{ { "rules test", "--rules FILE.. [--var ..] DIR",

@@ -226,6 +226,22 @@ static void references_through_the_journal(void **state)
 				       "\"etl\" -> \"other\"\n"));
 	assert_int_equal(run(c, "groups", "{\"members\":[{\"value\":\"100\"}]}",
 			     "{\"members\":[{\"value\":\"200\"}]}", &g), 0);
+	/* a service principal named by its application id, new in the target */
+	assert_int_equal(cmp_add_ref(c, "secrets", "acls[].principal", "principal_names", &err), 0);
+	assert_int_equal(cmp_add_id(c, CMP_EXPECTED, "service_principals", "s50", "azure-app"), 0);
+	assert_int_equal(cmp_add_id(c, CMP_ACTUAL, "service_principals", "t50", "aws-app"), 0);
+	assert_int_equal(cmp_add_journal(c, "service_principals", "s50", "t50"), 0);
+	assert_int_equal(run(c, "secrets", "{\"acls\":[{\"principal\":\"azure-app\"},{\"principal\":\"A@x.com\"}]}",
+			     "{\"acls\":[{\"principal\":\"aws-app\"},{\"principal\":\"a@x.com\"}]}", &g), 0);
+	assert_int_equal(run(c, "secrets", "{\"acls\":[{\"principal\":\"azure-app\"}]}",
+			     "{\"acls\":[{\"principal\":\"azure-app\"}]}", &g), 1);
+	assert_non_null(strstr(g.text, "VALUE_MISMATCH k1 acls[0].principal: \"aws-app\" -> \"azure-app\"\n"));
+	/* ignored paths added from the registry's read-only fields */
+	assert_int_equal(run(c, "jobs", "{\"job_id\":1}", "{\"job_id\":2}", &g), 1);
+	assert_int_equal(cmp_add_ignore(c, "jobs", "job_id", &err), 0);
+	assert_int_equal(run(c, "jobs", "{\"job_id\":1}", "{\"job_id\":2}", &g), 0);
+	assert_int_equal(cmp_add_ignore(c, "jobs", "a[", &err), -1);
+	assert_int_equal(err.cls, ERR_CONFIG);
 	cmp_free(c);
 }
 

@@ -1,0 +1,559 @@
+/* validate: `dbxmig validate`. Reads the target back (export engine, phase
+ * "validation"), feeds both sides to the comparison engine kind by kind
+ * with the settings of rules/validate.lua and the references of the kinds
+ * registry, and hands counts, findings and follow-ups to the report. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "compare.h"
+#include "export.h"
+#include "idmap.h"
+#include "kinds.h"
+#include "log.h"
+#include "luajson.h"
+#include "report.h"
+#include "store.h"
+#include "validate.h"
+
+#define SETTINGS_MAX (1024 * 1024)
+#define SETTINGS_STEPS 10000000	/* Lua instructions a data file may take */
+
+/* ------------------------------------------------------------------ */
+/* the settings file                                                   */
+
+static int file_exists(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+const char *validate_settings_path(const char *given, char *buf, size_t size, dbx_err *err)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (given) {
+		if (!file_exists(given)) {
+			err_set(err, ERR_USAGE, "--settings", "%s: no such file", given);
+			return NULL;
+		}
+		snprintf(buf, size, "%s", given);
+		return buf;
+	}
+	if (file_exists("rules/validate.lua")) {
+		snprintf(buf, size, "rules/validate.lua");
+		return buf;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(buf, size, "%s/rules/validate.lua", exe);
+			if (file_exists(buf))
+				return buf;
+			snprintf(buf, size, "%s/../share/dbxmig/rules/validate.lua", exe);
+			if (file_exists(buf))
+				return buf;
+		}
+	}
+	err_set(err, ERR_USAGE, "validate",
+		"no rules/validate.lua here or beside the dbxmig executable: pass --settings FILE");
+	return NULL;
+}
+
+/* The instruction-count hook: a data file has no business looping. */
+static void step_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	luaL_error(L, "instruction limit reached (a settings file is data: no long loops)");
+}
+
+/* __index of _G. Takes (table, name); raises: a typo in a name is an
+ * error, not a silent nil. */
+static int unknown_global(lua_State *L)
+{
+	return luaL_error(L, "unknown global '%s'", luaL_optstring(L, 2, "?"));
+}
+
+/* Takes the value to encode at index 1 and a light userdata lj_buf at 2;
+ * leaves nothing. Encoding may raise (memory): it runs protected. */
+static int encode_protected(lua_State *L)
+{
+	lj_buf *b = lua_touserdata(L, 2);
+	char why[256];
+
+	if (lj_encode(L, 1, b, why, sizeof why))
+		return luaL_error(L, "cannot turn the returned table into data: %s", why);
+	return 0;
+}
+
+/* Opens the safe libraries only and removes the loaders among base's. */
+static void sandbox(lua_State *L)
+{
+	static const luaL_Reg libs[] = {
+		{ LUA_GNAME, luaopen_base }, { LUA_TABLIBNAME, luaopen_table },
+		{ LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 }, { NULL, NULL },
+	};
+	static const char *const drop[] = { "dofile", "loadfile", "load", "require", "collectgarbage",
+		"print", NULL };
+	const luaL_Reg *l;
+	int i;
+
+	for (l = libs; l->name; l++) {
+		luaL_requiref(L, l->name, l->func, 1);
+		lua_pop(L, 1);
+	}
+	lua_pushglobaltable(L);
+	for (i = 0; drop[i]; i++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, drop[i]);
+	}
+	lua_newtable(L);
+	lua_pushcfunction(L, unknown_global);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	lua_pop(L, 1);
+}
+
+cJSON *validate_load_settings(const char *path, dbx_err *err)
+{
+	lua_State *L = NULL;
+	FILE *f = NULL;
+	char *text = NULL, chunk[4200];
+	size_t len = 0;
+	lj_buf b;
+	cJSON *out = NULL;
+
+	lj_buf_init(&b);
+	f = fopen(path, "rb");
+	if (!f) {
+		err_set(err, ERR_RULE, path, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	text = malloc(SETTINGS_MAX + 1);
+	if (!text) {
+		err_set(err, ERR_IO, path, "out of memory");
+		goto out;
+	}
+	len = fread(text, 1, SETTINGS_MAX + 1, f);
+	if (ferror(f) || len > SETTINGS_MAX) {
+		err_set(err, ERR_RULE, path, ferror(f) ? "cannot read" : "larger than 1 MiB");
+		goto out;
+	}
+	L = luaL_newstate();
+	if (!L) {
+		err_set(err, ERR_IO, path, "out of memory");
+		goto out;
+	}
+	sandbox(L);
+	lj_init(L);
+	lua_sethook(L, step_hook, LUA_MASKCOUNT, SETTINGS_STEPS);
+	snprintf(chunk, sizeof chunk, "@%s", path);
+	if (luaL_loadbufferx(L, text, len, chunk, "t") != LUA_OK ||
+	    lua_pcall(L, 0, 1, 0) != LUA_OK) {
+		err_set(err, ERR_RULE, NULL, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		goto out;
+	}
+	if (!lua_istable(L, -1)) {
+		err_set(err, ERR_RULE, path, "must return a table of settings per kind (got %s)",
+			luaL_typename(L, -1));
+		goto out;
+	}
+	lua_pushcfunction(L, encode_protected);
+	lua_insert(L, -2);
+	lua_pushlightuserdata(L, &b);
+	if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+		err_set(err, ERR_RULE, path, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		goto out;
+	}
+	out = cJSON_ParseWithLength(b.data ? b.data : "{}", b.data ? b.len : 2);
+	if (!out)
+		err_set(err, ERR_RULE, path, "returned table did not encode to JSON");
+out:
+	if (L)
+		lua_close(L);
+	if (f)
+		fclose(f);
+	free(text);
+	lj_buf_free(&b);
+	return out;
+}
+
+/* Every key of the settings must name a kind (plural) or be "*". */
+static int check_kinds(const cJSON *settings, const char *path, dbx_err *err)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, settings) {
+		const kind_def *k;
+
+		if (!it->string || !strcmp(it->string, "*"))
+			continue;
+		k = kind_find(it->string);
+		if (!k)
+			return err_set(err, ERR_RULE, path, "unknown kind '%s' (kinds are the plural "
+				       "names of --only, or \"*\" for all)", it->string);
+		if (strcmp(kind_name(k), it->string))
+			return err_set(err, ERR_RULE, path, "'%s': write the kind's plural name '%s'",
+				       it->string, kind_name(k));
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* session files                                                       */
+
+/* Complete records of a JSONL file, -1 when the file is absent. */
+static long count_file(const char *p)
+{
+	jsonl_in *in;
+	const char *line;
+	size_t len;
+	long n = 0;
+	dbx_err err;
+
+	if (!file_exists(p))
+		return -1;
+	in = jsonl_in_open(p, &err);
+	if (!in)
+		return -1;
+	while (jsonl_in_next_raw(in, &line, &len))
+		n++;
+	jsonl_in_close(in);
+	return n;
+}
+
+/* Records in DIR/ID/<dir>/<pre><kind>.jsonl, -1 when absent. */
+static long count_rel(store *st, const char *dir, const char *pre, const char *kind)
+{
+	char p[4096];
+
+	if (!store_path(st, p, sizeof p, "%s/%s%s.jsonl", dir, pre, kind))
+		return -1;
+	return count_file(p);
+}
+
+static long nz(long v)
+{
+	return v < 0 ? 0 : v;
+}
+
+static int journal_entry(void *ud, const char *kind, const char *source_id, const char *target_id,
+			 const char *name)
+{
+	(void)name;
+	if (kind_find(kind))
+		cmp_add_journal(ud, kind, source_id, target_id);
+	return 0;
+}
+
+/* Removes what an earlier validation read back, so the target is read
+ * afresh (the export checkpoint would otherwise keep old records). */
+static void clear_phase(store *st, const char *kind)
+{
+	char p[4096];
+
+	if (store_path(st, p, sizeof p, "validation/%s.jsonl", kind))
+		unlink(p);
+	if (store_path(st, p, sizeof p, "logs/failed_validation_%s.jsonl", kind))
+		unlink(p);
+}
+
+static void now_iso(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tmv;
+
+	gmtime_r(&t, &tmv);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+}
+
+static int mkdir_p0700(const char *p)
+{
+	if (mkdir(p, 0700) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the run                                                             */
+
+int validate_run(const validate_opts *o)
+{
+	const char *dir = o->dir ? o->dir : "./migration";
+	char spath[4096], p[4096], q[4096], title[1024], only[2048], ts[32];
+	cJSON *settings = NULL;
+	store *st = NULL, *other = NULL;
+	cmp *c = NULL;
+	report *r = NULL;
+	idmap *im = NULL;
+	cfg_profile prof;
+	kind_set sel = 0, want = 0;
+	dbx_err err;
+	int rc = 2, prof_ok = 0, read_failed = 0;
+	size_t i;
+	const char *exp_phase = o->against ? "export" : "mapped";
+	const char *act_phase = o->against ? "export" : "validation";
+
+	memset(&prof, 0, sizeof prof);
+	err_clear(&err);
+	if (o->against && o->profile) {
+		err_set(&err, ERR_USAGE, "validate", "--against compares two sessions: no --profile");
+		goto out;
+	}
+	if (kind_select(o->only, o->skip, &sel, &err))
+		goto out;
+	if (store_open(&st, dir, o->session, 0, &err))
+		goto out;
+	if (o->against && store_open(&other, dir, o->against, 0, &err))
+		goto out;
+	if (!validate_settings_path(o->settings, spath, sizeof spath, &err))
+		goto out;
+	settings = validate_load_settings(spath, &err);
+	if (!settings || check_kinds(settings, spath, &err))
+		goto out;
+	c = cmp_new(settings, spath, &err);
+	if (!c) {
+		err.cls = ERR_RULE;
+		goto out;
+	}
+
+	/* the kinds this migration holds: those with expected records */
+	only[0] = '\0';
+	for (i = 0; i < kind_count(); i++) {
+		const char *k = kind_name(kind_at(i));
+		int has;
+
+		if (!kind_in(sel, i))
+			continue;
+		has = store_path(st, p, sizeof p, "%s/%s.jsonl", exp_phase, k) && file_exists(p);
+		if (!has && other)
+			has = store_path(other, p, sizeof p, "export/%s.jsonl", k) && file_exists(p);
+		if (!has)
+			continue;
+		want |= 1ULL << i;
+		if (strlen(only) + strlen(k) + 2 < sizeof only)
+			snprintf(only + strlen(only), sizeof only - strlen(only), "%s%s", *only ? "," : "", k);
+	}
+	if (!want) {
+		err_set(&err, ERR_USAGE, store_root(st), o->against
+			? "neither session has exported anything to compare"
+			: "nothing to validate: the session has no mapped/ records (run transform and "
+			  "import first)");
+		goto out;
+	}
+
+	if (!o->against) {
+		export_opts eo;
+		int erc;
+
+		if (cfg_load_profile(o->profile, &prof, &err))
+			goto out;
+		prof_ok = 1;
+		snprintf(title, sizeof title, "session %s against the target %s", o->session, prof.host);
+		for (i = 0; i < kind_count(); i++)
+			if (kind_in(want, i))
+				clear_phase(st, kind_name(kind_at(i)));
+		memset(&eo, 0, sizeof eo);
+		eo.dir = dir;
+		eo.session = o->session;
+		eo.profile = o->profile;
+		eo.only = only;
+		eo.parallel = o->parallel;
+		eo.rate_limit = -1;
+		eo.quiet_summary = 1;
+		eo.phase = "validation";
+		log_info("validate: reading the target %s back (%s)", prof.host, only);
+		/* export_run reopens the session: ours sees its files afterwards */
+		erc = export_run(&eo);
+		if (erc == 2) {
+			rc = 2;
+			err_clear(&err);
+			goto out_quiet;
+		}
+		read_failed = erc != 0;
+		/* export_run saved session.json through its own handle: reload */
+		store_close(st);
+		st = NULL;
+		if (store_open(&st, dir, o->session, 0, &err))
+			goto out;
+		if (idmap_open(&im, st, 1, &err))
+			goto out;
+		idmap_each(im, NULL, journal_entry, c);
+	} else {
+		snprintf(title, sizeof title, "session %s against session %s", o->session, o->against);
+	}
+
+	/* references compare as the keys of what they name: both sides' ids */
+	for (i = 0; i < kind_count(); i++) {
+		const kind_def *k = kind_at(i);
+		const kind_ref *ref;
+
+		const char *const *ro;
+
+		for (ref = k->refs; ref && ref->path; ref++)
+			if (cmp_add_ref(c, k->name, ref->path, ref->kind, &err))
+				goto out;
+		for (ro = k->read_only; ro && *ro; ro++)
+			if (cmp_add_ignore(c, k->name, *ro, &err))
+				goto out;
+		if (store_path(st, p, sizeof p, "%s/%s.jsonl", exp_phase, k->name) &&
+		    cmp_add_ids_file(c, CMP_EXPECTED, k->name, p, &err))
+			goto out;
+		if (store_path(other ? other : st, q, sizeof q, "%s/%s.jsonl", act_phase, k->name) &&
+		    cmp_add_ids_file(c, CMP_ACTUAL, k->name, q, &err))
+			goto out;
+	}
+
+	r = report_new(o->session, title);
+	if (!r) {
+		err_set(&err, ERR_IO, NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < kind_count(); i++) {
+		const char *k = kind_name(kind_at(i));
+		report_row row;
+		cmp_stats s;
+
+		if (!kind_in(want, i))
+			continue;
+		if (!store_path(st, p, sizeof p, "%s/%s.jsonl", exp_phase, k) ||
+		    !store_path(other ? other : st, q, sizeof q, "%s/%s.jsonl", act_phase, k)) {
+			err_set(&err, ERR_IO, store_root(st), "path too long");
+			goto out;
+		}
+		if (cmp_kind(c, k, p, q, report_sink, r, &s, &err))
+			goto out;
+		memset(&row, 0, sizeof row);
+		row.kind = k;
+		row.exported = count_rel(st, "export", "", k);
+		if (other) {
+			row.source = row.transformed = row.imported = row.failed = -1;
+		} else {
+			long fe = count_rel(st, "logs", "failed_export_", k);
+
+			row.source = row.exported < 0 && fe < 0 ? -1 : nz(row.exported) + nz(fe);
+			row.transformed = count_rel(st, "mapped", "", k);
+			row.imported = im ? idmap_count(im, k) : -1;
+			row.failed = nz(fe) + nz(count_rel(st, "logs", "failed_transform_", k)) +
+				     nz(count_rel(st, "logs", "failed_import_", k));
+		}
+		row.expected = s.expected;
+		row.actual = s.actual;
+		row.validated = s.clean;
+		row.differences = s.findings;
+		if (report_add_row(r, &row)) {
+			err_set(&err, ERR_IO, NULL, "out of memory");
+			goto out;
+		}
+	}
+	if (!other)
+		report_followups(r, st);
+
+	/* outputs */
+	if (!o->quiet)
+		report_text(r, stdout);
+	if (o->json && report_json(r, o->json, &err))
+		goto out;
+	if (!store_path(st, p, sizeof p, "report") || mkdir_p0700(p)) {
+		err_set(&err, ERR_IO, p, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	if (!store_path(st, p, sizeof p, "report/index.html") || report_html(r, p, &err))
+		goto out;
+	if (!o->quiet)
+		printf("report: %s\n", p);
+	if (!store_path(st, p, sizeof p, "logs") || mkdir_p0700(p) ||
+	    !store_path(st, p, sizeof p, "logs/validation_findings.jsonl") ||
+	    report_findings_jsonl(r, p, &err))
+		goto out;
+	{
+		cJSON *meta = store_meta(st), *v = cJSON_CreateObject();
+
+		now_iso(ts, sizeof ts);
+		cJSON_AddStringToObject(v, "finished_at", ts);
+		cJSON_AddStringToObject(v, "mode", other ? "against" : "target");
+		if (other)
+			cJSON_AddStringToObject(v, "against", o->against);
+		cJSON_AddNumberToObject(v, "differences", (double)report_findings(r));
+		cJSON_AddNumberToObject(v, "followups", (double)report_followup_count(r));
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "validate");
+		cJSON_AddItemToObject(meta, "validate", v);
+		if (store_meta_save(st, &err))
+			goto out;
+	}
+	if (read_failed)
+		log_warn("validate: some objects of the target could not be read back: see %s/logs/"
+			 "failed_validation_<kind>.jsonl", store_root(st));
+	rc = report_findings(r) || read_failed ? 1 : 0;
+	goto out_quiet;
+out:
+	if (err.cls != ERR_NONE) {
+		err_print(&err);
+		rc = err_exit_code(&err);
+	}
+out_quiet:
+	report_free(r);
+	idmap_close(im);
+	cmp_free(c);
+	cJSON_Delete(settings);
+	if (prof_ok)
+		cfg_profile_free(&prof);
+	store_close(other);
+	store_close(st);
+	return rc;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+	static const cli_cmd cmd = { "validate",
+		"--profile DST --session S [--dir D] [--json FILE] [--settings FILE] [--only K,..] "
+		"[--skip K,..]  |  --session A --against B [--dir D] [--json FILE]",
+		"read the target back and compare it with what the rules said it should hold" };
+	validate_opts o;
+	dbx_err err;
+	int rc;
+	cli_opt opts[] = {
+		{ "--profile", 0, CLI_STR, &o.profile, "NAME", "target workspace profile" },
+		{ "--dir", 0, CLI_STR, &o.dir, "DIR", "migration directory (default ./migration)" },
+		{ "--session", 0, CLI_STR, &o.session, "ID", "session name" },
+		{ "--against", 0, CLI_STR, &o.against, "ID",
+		  "compare this session's export with another session's export instead" },
+		{ "--json", 0, CLI_STR, &o.json, "FILE", "also write the report as JSON" },
+		{ "--settings", 0, CLI_STR, &o.settings, "FILE",
+		  "comparison settings (default rules/validate.lua)" },
+		{ "--only", 0, CLI_STR, &o.only, "K,..", "validate only these kinds" },
+		{ "--skip", 0, CLI_STR, &o.skip, "K,..", "do not validate these kinds" },
+		{ "--parallel", 0, CLI_INT, &o.parallel, "N", "requests in flight (default 8)" },
+		{ 0 },
+	};
+
+	memset(&o, 0, sizeof o);
+	err_clear(&err);
+	rc = cli_parse(&cmd, opts, argc, argv, NULL, &err);
+	if (rc == 1)
+		return 0;
+	if (rc < 0 || cli_require(&cmd, o.session, "--session", &err)) {
+		err_print(&err);
+		return 2;
+	}
+	return validate_run(&o);
+}
