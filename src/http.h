@@ -33,6 +33,8 @@ typedef struct http_opts {
 	long timeout_ms;	/* per attempt, default 60000 */
 	long retry_budget_ms;	/* stop retrying after, default 300000 */
 	size_t max_body;	/* larger replies fail, default 256 MiB */
+	long retry_base_ms;	/* first backoff step (then doubled, full jitter), default 500 */
+	int max_attempts;	/* per request, the first included, default 10 */
 } http_opts;
 
 /* Fills o with the defaults above. */
@@ -87,6 +89,8 @@ typedef struct http_stats {
 	long retries;
 	long throttled;		/* 429 or REQUEST_LIMIT_EXCEEDED seen */
 	long failures;		/* requests given up */
+	long token_fetches;	/* OAuth tokens obtained */
+	double rate;		/* current token-bucket rate (req/s), 0 = unlimited */
 } http_stats;
 void ws_stats(const ws *w, http_stats *out);
 
