@@ -1482,6 +1482,17 @@ int cmp_add_ids_file(cmp *c, enum cmp_side side, const char *kind, const char *p
 	return rc;
 }
 
+/* The form a key is matched in: e-mail-like keys (user names) ignore
+ * case when e-mails do. Returns key itself or buf. */
+static const char *match_key(const cmp *c, const char *key, char *buf, size_t size)
+{
+	if (!c->emails_ci || !looks_like_email(key) || strlen(key) >= size)
+		return key;
+	snprintf(buf, size, "%s", key);
+	lower(buf);
+	return buf;
+}
+
 typedef struct aent {
 	off_t off;
 	long line;
@@ -1531,7 +1542,7 @@ int cmp_kind(cmp *c, const char *kind, const char *expected_path, const char *ac
 	/* index the actual side: key and id → entry */
 	while ((rec = rf_next(&ra, &off))) {
 		const char *key = cJSON_GetObjectItemCaseSensitive(rec, "key")->valuestring, *id;
-		char buf[64];
+		char buf[64], mk[1024];
 		aent *ne;
 
 		if (key_ignored(&x, key)) {
@@ -1549,7 +1560,7 @@ int cmp_kind(cmp *c, const char *kind, const char *expected_path, const char *ac
 		ents[n_ents].key = strdup(key);
 		if (!ents[n_ents].key)
 			goto oom;
-		if (smap_put(&by_key, key, NULL, (long)n_ents, 0) == 1)
+		if (smap_put(&by_key, match_key(c, key, mk, sizeof mk), NULL, (long)n_ents, 0) == 1)
 			log_warn("%s:%ld: key \"%s\" seen before: the first one is compared",
 				 actual_path, ra.lineno, key);
 		id = rec_id(rec, buf, sizeof buf);
@@ -1569,7 +1580,7 @@ oom:
 	while ((rec = rf_next(&re, NULL))) {
 		const char *key = cJSON_GetObjectItemCaseSensitive(rec, "key")->valuestring, *id;
 		const smap_ent *hit = NULL, *j;
-		char buf[64], jk[1024];
+		char buf[64], jk[1024], mk[1024];
 		long n;
 
 		if (key_ignored(&x, key)) {
@@ -1582,7 +1593,7 @@ oom:
 		if (id && pair_key(jk, sizeof jk, kind, id) && (j = smap_get(&c->journal, jk)) && j->v)
 			hit = smap_get(&by_id, j->v);
 		if (!hit)
-			hit = smap_get(&by_key, key);
+			hit = smap_get(&by_key, match_key(c, key, mk, sizeof mk));
 		if (hit && !ents[hit->n].matched) {
 			aent *a = &ents[hit->n];
 			cJSON *arec = read_at(&ra, a->off, err), *ao;

@@ -1,0 +1,136 @@
+-- rules/validate.lua: how `dbxmig validate` compares what the rules said
+-- the target should hold (mapped/) with what the target holds
+-- (validation/). Data only: it returns one table per kind (the plural
+-- names of --only) plus "*" for every kind. Extend it when your workspace
+-- has fields the comparison should not count.
+--
+-- Each kind's table may hold:
+--   ignore           = { PATH, ... }   server-generated or read-only fields
+--                                      (the kinds registry's read-only
+--                                      fields are ignored already)
+--   sets             = { PATH, ... }   lists whose order means nothing
+--   keyed            = { [PATH] = FIELD }  lists of objects matched by a
+--                                      field (tasks by task_key)
+--   case_insensitive = { PATH, ... }   strings compared ignoring case
+--   defaults         = { [PATH] = VALUE }  what the server fills in when a
+--                                      field is left out
+--   refs             = { [PATH] = KIND }   fields naming objects of another
+--                                      kind (more than the registry knows)
+--   ignore_keys      = { GLOB, ... }   objects left out altogether
+--                                      (built-in groups, say)
+--   emails_case_insensitive = true|false   ("*" only; default true)
+--
+-- PATH: dotted keys from the object root; [] any element of a list; * any
+-- one key; ** any number of steps; ["a.b"] a key with dots in it.
+-- Null values count as absent.
+
+local acl = {
+	-- the permissions GET reply: who holds what, in no order
+	sets = {
+		"access_control_list",
+		"access_control_list[].all_permissions",
+	},
+	ignore = {
+		"access_control_list[].display_name",
+		"access_control_list[].all_permissions[].inherited_from_object",
+	},
+	refs = {
+		["access_control_list[].user_name"] = "principal_names",
+		["access_control_list[].service_principal_name"] = "principal_names",
+	},
+}
+
+return {
+	["*"] = {
+		emails_case_insensitive = true,
+		sets = acl.sets,
+		ignore = acl.ignore,
+		refs = acl.refs,
+	},
+
+	users = {
+		ignore = { "schemas", "meta", "groups", "emails[].display" },
+		sets = { "emails", "entitlements", "roles" },
+		case_insensitive = { "userName", "emails[].value" },
+	},
+
+	service_principals = {
+		-- a service principal gets a new application id on another cloud;
+		-- the journal matches it
+		ignore = { "schemas", "meta", "groups", "applicationId" },
+		sets = { "entitlements", "roles" },
+	},
+
+	groups = {
+		ignore = { "schemas", "meta", "members[].$ref", "members[].display", "groups" },
+		sets = { "members", "entitlements", "roles" },
+		-- every workspace has these; they are not migrated objects
+		ignore_keys = { "admins", "users" },
+	},
+
+	instance_profiles = {},
+
+	cluster_policies = {
+		ignore = { "created_at_timestamp", "is_default" },
+	},
+
+	instance_pools = {
+		ignore = { "stats", "status", "state", "default_tags" },
+		sets = { "preloaded_spark_versions", "preloaded_docker_images" },
+	},
+
+	clusters = {
+		ignore = { "state", "state_message", "start_time", "terminated_time",
+			"last_activity_time", "last_restarted_time", "last_state_loss_time",
+			"termination_reason", "driver", "executors", "spark_context_id",
+			"jdbc_port", "cluster_memory_mb", "cluster_cores", "default_tags",
+			"cluster_log_status", "spec", "effective_spark_version",
+			"libraries[].status", "libraries[].messages" },
+		sets = { "libraries", "ssh_public_keys" },
+	},
+
+	workspace = {
+		ignore = { "created_at", "modified_at", "resource_id", "size", "object_id" },
+	},
+
+	repos = {
+		ignore = { "head_commit_id", "id" },
+	},
+
+	secrets = {
+		ignore = { "keys[].last_updated_timestamp" },
+		sets = { "keys", "acls" },
+	},
+
+	global_init_scripts = {
+		ignore = { "created_at", "created_by", "updated_at", "updated_by" },
+	},
+
+	sql_warehouses = {
+		ignore = { "state", "health", "num_clusters", "num_active_sessions", "jdbc_url",
+			"odbc_params", "creator_name", "creator_id" },
+		sets = { "tags.custom_tags" },
+	},
+
+	jobs = {
+		ignore = { "created_time", "creator_user_name", "run_as_user_name", "run_as_owner",
+			"settings.format" },
+		keyed = {
+			["settings.tasks"] = "task_key",
+			["settings.job_clusters"] = "job_cluster_key",
+			["settings.parameters"] = "name",
+			["settings.environments"] = "environment_key",
+		},
+		sets = {
+			"settings.tasks[].depends_on",
+			"settings.tasks[].libraries",
+			"settings.email_notifications.*",
+			"settings.tasks[].email_notifications.*",
+			"settings.webhook_notifications.*",
+		},
+		defaults = {
+			["settings.max_concurrent_runs"] = 1,
+			["settings.timeout_seconds"] = 0,
+		},
+	},
+}
