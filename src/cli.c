@@ -167,7 +167,7 @@ int cli_parse(const cli_cmd *cmd, const cli_opt *opts, int argc, char **argv,
 {
 	int i, only_pos = 0;
 
-	g_help = 0;
+	g_help = g_verbose = g_quiet = g_debug = 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
 		const cli_opt *o;

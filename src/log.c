@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "progress.h"
 
 static enum log_level level = LOG_INFO;
 static FILE *run_log;
@@ -166,6 +167,7 @@ static void emit(enum log_level lvl, int to_term, const char *fmt, va_list ap)
 		lvl = LOG_ERROR;
 	pthread_mutex_lock(&lock);
 	if (to_term && (lvl == LOG_ERROR || lvl <= level)) {
+		progress_clear_line();
 		if (lvl == LOG_ERROR || lvl == LOG_WARN)
 			fprintf(stderr, "dbxmig: %s%s%s\n", lvl == LOG_WARN ? "warning: " : "", buf, "");
 		else if (lvl == LOG_DEBUG)
