@@ -30,6 +30,7 @@
 
 #define SETTINGS_MAX (1024 * 1024)
 #define SETTINGS_STEPS 10000000	/* Lua instructions a data file may take */
+#define SETTINGS_MEMORY (64u << 20)	/* bytes of Lua memory it may hold */
 
 /* ------------------------------------------------------------------ */
 /* the settings file                                                   */
@@ -76,6 +77,26 @@ const char *validate_settings_path(const char *given, char *buf, size_t size, db
 	err_set(err, ERR_USAGE, "validate",
 		"no rules/validate.lua here or beside the dbxmig executable: pass --settings FILE");
 	return NULL;
+}
+
+/* lua_Alloc with a ceiling: a data file cannot take the machine's memory.
+ * ud points at the bytes in use. */
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	size_t *used = ud, old = ptr ? osize : 0;
+	void *p;
+
+	if (!nsize) {
+		free(ptr);
+		*used -= old;
+		return NULL;
+	}
+	if (nsize > old && *used - old + nsize > SETTINGS_MEMORY)
+		return NULL;
+	p = realloc(ptr, nsize);
+	if (p)
+		*used = *used - old + nsize;
+	return p;
 }
 
 /* The instruction-count hook: a data file has no business looping. */
@@ -141,6 +162,8 @@ cJSON *validate_load_settings(const char *path, dbx_err *err)
 	size_t len = 0;
 	lj_buf b;
 	cJSON *out = NULL;
+	size_t used = 0;
+	int status;
 
 	lj_buf_init(&b);
 	f = fopen(path, "rb");
@@ -158,7 +181,7 @@ cJSON *validate_load_settings(const char *path, dbx_err *err)
 		err_set(err, ERR_RULE, path, ferror(f) ? "cannot read" : "larger than 1 MiB");
 		goto out;
 	}
-	L = luaL_newstate();
+	L = lua_newstate(capped_alloc, &used);
 	if (!L) {
 		err_set(err, ERR_IO, path, "out of memory");
 		goto out;
@@ -167,8 +190,16 @@ cJSON *validate_load_settings(const char *path, dbx_err *err)
 	lj_init(L);
 	lua_sethook(L, step_hook, LUA_MASKCOUNT, SETTINGS_STEPS);
 	snprintf(chunk, sizeof chunk, "@%s", path);
-	if (luaL_loadbufferx(L, text, len, chunk, "t") != LUA_OK ||
-	    lua_pcall(L, 0, 1, 0) != LUA_OK) {
+	status = luaL_loadbufferx(L, text, len, chunk, "t");
+	if (status == LUA_OK)
+		status = lua_pcall(L, 0, 1, 0);
+	if (status == LUA_ERRMEM) {
+		err_set(err, ERR_RULE, path, "out of memory (a settings file may use %u MiB)",
+			SETTINGS_MEMORY >> 20);
+		goto out;
+	}
+	if (status != LUA_OK) {
+		/* Lua's message starts with "file:line:" */
 		err_set(err, ERR_RULE, NULL, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
 		goto out;
 	}

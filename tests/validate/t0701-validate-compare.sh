@@ -117,6 +117,9 @@ check "unknown global named" contains err.txt "unknown global 'os'"
 printf 'while true do end\n' >bad5.lua
 expect_exit 3 "sandbox: runaway settings stopped" "$DBXMIG" validate --dir mig --settings bad5.lua --session A --against B
 check "instruction limit named" contains err.txt "instruction limit"
+printf 'return { jobs = { ignore = { ("x"):rep(1 << 27) } } }\n' >bad6.lua
+expect_exit 3 "sandbox: memory ceiling" "$DBXMIG" validate --dir mig --settings bad6.lua --session A --against B
+check "out of memory named with the file" contains err.txt "bad6.lua: out of memory"
 expect_exit 2 "missing settings file: exit 2" "$DBXMIG" validate --dir mig --settings none.lua --session A --against B
 
 # --- the default settings file: ./rules/validate.lua -------------------------
