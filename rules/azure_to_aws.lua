@@ -309,6 +309,17 @@ local NODE_TYPES = {
 	Standard_L8s_v2        = "i4i.2xlarge",   -- 8 vCPU 64 GiB, local disk
 	Standard_L8s_v3        = "i4i.2xlarge",   -- 8 vCPU 64 GiB, local disk
 
+	-- Older sizes still found in long-lived workspaces (not in the
+	-- reference table): the same rules as above.
+	Standard_DS2_v2        = "m6id.large",    -- 2 vCPU 7 GiB, local disk
+	Standard_D2s_v3        = "m6id.large",    -- 2 vCPU 8 GiB, local disk
+	Standard_D4_v3         = "m6id.xlarge",   -- 4 vCPU 16 GiB, local disk
+	Standard_E2s_v3        = "r6id.large",    -- 2 vCPU 16 GiB, local disk
+	Standard_E4_v3         = "r6id.xlarge",   -- 4 vCPU 32 GiB, local disk
+	Standard_E4s_v3        = "r6id.xlarge",   -- 4 vCPU 32 GiB, local disk
+	Standard_L4s           = "i4i.xlarge",    -- 4 vCPU 32 GiB, local NVMe
+	Standard_L8s           = "i4i.2xlarge",   -- 8 vCPU 64 GiB, local NVMe
+
 	-- GPU types: same GPU model class and count first, then memory. Where
 	-- no AWS size has both, NOTES says what was given up.
 	Standard_NC4as_T4_v3   = "g4dn.2xlarge",  -- 4 vCPU 28 GiB, 1 T4
@@ -323,6 +334,8 @@ local NODE_TYPES = {
 	Standard_NC16ads_A10_v4 = "g5.16xlarge",  -- 16 vCPU 200 GiB, 1 A10
 	Standard_NC32ads_A10_v4 = "g5.12xlarge",  -- 32 vCPU 400 GiB, 2 A10
 	Standard_ND96asr_v4    = "p4d.24xlarge",  -- 96 vCPU 900 GiB, 8 A100 40 GB
+	Standard_ND40rs_v2     = "p3.16xlarge",   -- 40 vCPU 672 GiB, 8 V100 32 GB
+	Standard_NV36ads_A10_v5 = "g5.16xlarge",  -- 36 vCPU 440 GiB, 1 A10
 }
 
 -- Picks that give something up: each becomes a warning on the object, so
@@ -366,6 +379,8 @@ local NOTES = {
 	Standard_NC8ads_A10_v4 = "g5.4xlarge has 64 GiB < 100 GiB: picked 32 vCPU",
 	Standard_NC16ads_A10_v4 = "g5.8xlarge has 128 GiB < 200 GiB: picked 64 vCPU",
 	Standard_NC32ads_A10_v4 = "no 2-GPU A10G type: 4 GPUs with 192 GiB < 400 GiB",
+	Standard_ND40rs_v2 = "8 V100 with 16 GB each (not 32 GB) and 488 GiB < 672 GiB; p3dn.24xlarge matches both where offered",
+	Standard_NV36ads_A10_v5 = "the largest 1-GPU A10G type has 256 GiB < 440 GiB",
 }
 
 -- Types left out on purpose: any pick would silently multiply the cost.
@@ -429,13 +444,14 @@ end
 
 -- aws_node maps one node type; `where` names the field for messages.
 -- Anything that is not an Azure type (already an AWS type) is kept.
-local function aws_node(t, where)
+-- quiet: no NOTES warning (policies: the clusters built from them warn).
+local function aws_node(t, where, quiet)
 	if type(t) ~= "string" then return t end
 	local o = OVERRIDE[t]
 	if o then return o end
 	local m = NODE_TYPES[t]
 	if m then
-		if NOTES[t] then dbx.warn(("%s: %s -> %s: %s"):format(where, t, m, NOTES[t])) end
+		if NOTES[t] and not quiet then dbx.warn(("%s: %s -> %s: %s"):format(where, t, m, NOTES[t])) end
 		return m
 	end
 	if NO_PICK[t] then
@@ -584,7 +600,7 @@ local function policy_definition(def, ctx)
 		local el = def[k]
 		local w = ("definition[%q]"):format(k)
 		if k == "node_type_id" or k == "driver_node_type_id" then
-			map_element(el, aws_node, w)
+			map_element(el, function(v, at) return aws_node(v, at, true) end, w)
 		elseif k == "azure_attributes.availability" then
 			map_element(el, function(v, at) return aws_availability(v, at) end, w)
 			def[k] = nil
@@ -675,6 +691,13 @@ local function secret_scope(scope, ctx)
 			#names > 0 and (" (" .. table.concat(names, ", ") .. ")") or ""))
 end
 
+-- jdbc_url and odbc_params name the Azure workspace host; they are
+-- computed by the target, so carrying them over only leaves a wrong host.
+local function sql_warehouse(wh, ctx)
+	wh.jdbc_url = nil
+	wh.odbc_params = nil
+end
+
 return {
 	target_cloud = "aws",
 	cluster_spec = cluster_spec,
@@ -682,6 +705,7 @@ return {
 	storage_location = storage_location,
 	instance_pool = instance_pool,
 	secret_scope = secret_scope,
+	sql_warehouse = sql_warehouse,
 
 	-- Source-cloud leftovers in mapped objects. Values are matched anywhere
 	-- in a string so that policy definitions (JSON strings) are covered.

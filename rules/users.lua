@@ -9,8 +9,9 @@
 -- compares userName case-insensitively and stores what it is given: a
 -- mixed-case name in the target would never match its ACL entries.
 -- It runs through `principal` and `path`, so ACLs, owners, run_as,
--- notification lists, group members and /Users/<e-mail>/ homes (and every
--- notebook path under them) follow the same mapping.
+-- notification lists, group members, /Users/<e-mail>/ homes and
+-- /Repos/<e-mail>/ folders (and every path under them) follow the same
+-- mapping.
 -- Service principals (application id GUIDs) and names without "@" pass
 -- through unchanged unless the CSV names them: an Azure application id
 -- has no meaning on AWS, but only the operator knows the new one.
@@ -66,13 +67,13 @@ local function principal(name, ctx)
 	return map_name(name)
 end
 
--- /Users/<name>/... and /Workspace/Users/<name>/...: the home folder
--- follows its owner.
+-- /Users/<name>/... and /Repos/<name>/... (also under /Workspace): the
+-- home folder and the repos folder follow their owner.
 local function path(p, ctx)
 	if type(p) ~= "string" then return nil end
-	local prefix, who, rest = p:match("^(/Workspace/Users/)([^/]+)(.*)$")
-	if not prefix then prefix, who, rest = p:match("^(/Users/)([^/]+)(.*)$") end
-	if not prefix then return nil end
+	local prefix, who, rest = p:match("^(/Workspace/%a+/)([^/]+)(.*)$")
+	if not prefix then prefix, who, rest = p:match("^(/%a+/)([^/]+)(.*)$") end
+	if not prefix or not (prefix:match("/Users/$") or prefix:match("/Repos/$")) then return nil end
 	local m = map_name(who)
 	if not m then return nil end
 	return prefix .. m .. rest
