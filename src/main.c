@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	    "export, transform, import and validate in one run" }, cmd_not_implemented },
 	{ { "rules test", "--rules FILE.. [--var ..] DIR",
 	    "run rules over the fixture cases in DIR and compare with the expected objects" },
-	  cmd_not_implemented },
+	  cmd_rules_test },
 	{ { "status", "--session S",
 	    "what is exported, transformed, imported and failed, per kind" },
 	  cmd_status },
