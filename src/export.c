@@ -20,6 +20,7 @@
 #include "http.h"
 #include "kinds.h"
 #include "log.h"
+#include "progress.h"
 #include "store.h"
 
 #define MAX_EXTRAS 4
@@ -104,6 +105,7 @@ typedef struct exp_kind {
 	long exported, already, skipped, failed;
 	long total;		/* lines in the file at the end */
 	int opened;
+	progress *prog;
 	struct { const char *why; long n; } reasons[MAX_REASONS];
 	int inflight;		/* objects being fetched */
 	/* paged lists: one page at a time */
@@ -162,6 +164,7 @@ static void count_skip(exp_kind *ek, const char *why)
 	int i;
 
 	ek->skipped++;
+	progress_tick(ek->prog, PROG_SKIP);
 	for (i = 0; i < MAX_REASONS && ek->reasons[i].why; i++)
 		if (strcmp(ek->reasons[i].why, why) == 0)
 			break;
@@ -185,6 +188,7 @@ static void list_failed(exp_kind *ek, const char *what, const dbx_err *e)
 	}
 	store_fail(ek->run->st, ek->run->phase, ek->k->name, what, e);
 	ek->failed++;
+	progress_tick(ek->prog, PROG_FAIL);
 }
 
 /* ---- base64 (workspace export content) ---- */
@@ -325,12 +329,14 @@ static void obj_finish(exp_obj *o)
 	}
 	strset_add(&ek->done, o->id);
 	ek->exported++;
+	progress_tick(ek->prog, PROG_OK);
 	goto out;
 failed:
 	snprintf(key, sizeof key, "%s", o->name ? o->name : o->id);
 	err_prefix(&o->err, "%s '%s'", k->singular, key);
 	store_fail(run->st, run->phase, k->name, key, &o->err);
 	ek->failed++;
+	progress_tick(ek->prog, PROG_FAIL);
 out:
 	cJSON_Delete(rec);
 	ek->inflight--;
@@ -583,6 +589,7 @@ static void obj_start(exp_kind *ek, cJSON *item)
 		store_fail(ek->run->st, ek->run->phase, k->name,
 			   kind_key_of(k, item, kb, sizeof kb) ? kb : "(unnamed)", &e);
 		ek->failed++;
+		progress_tick(ek->prog, PROG_FAIL);
 		cJSON_Delete(item);
 		return;
 	}
@@ -803,6 +810,7 @@ static void tree_items(exp_kind *ek, cJSON *arr)
 				"listed object without path or object_type");
 			store_fail(ek->run->st, ek->run->phase, ek->k->name, path ? path : "(unnamed)", &e);
 			ek->failed++;
+			progress_tick(ek->prog, PROG_FAIL);
 			cJSON_Delete(it);
 			continue;
 		}
@@ -861,6 +869,8 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 			ek->next_start += got;
 			ek->list_done = got == 0 ||
 				(cJSON_IsNumber(total) && (double)(ek->next_start - 1) >= total->valuedouble);
+			if (cJSON_IsNumber(total))
+				progress_set_total(ek->prog, (long)total->valuedouble);
 			break;
 		case KIND_PAGE_HAS_MORE:
 			/* has_more:false ends it even when a token is sent; without
@@ -1105,6 +1115,7 @@ int export_run(const export_opts *o)
 		if (!kind_in(sel, i))
 			continue;
 		ek->opened = 1;
+		ek->prog = progress_begin(run->phase, ek->k->name, -1);
 		if (!(ek->out = store_append(st, run->phase, ek->k->name, &err)) || load_done(ek, &err)) {
 			rc = 1;
 			goto out;
@@ -1147,6 +1158,12 @@ int export_run(const export_opts *o)
 	}
 	rc = 0;
 out:
+	/* the live line goes before the summary is printed */
+	for (size_t i = 0; run && i < kind_count(); i++)
+		if (run->kinds[i].prog) {
+			progress_end(run->kinds[i].prog);
+			run->kinds[i].prog = NULL;
+		}
 	if (run && st) {
 		int have_outs = 0;
 		for (size_t i = 0; i < kind_count(); i++)
