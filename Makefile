@@ -33,7 +33,7 @@ BIN      := $(if $(filter build,$(B)),.,$(B))
 DBXMIG   := $(BIN)/dbxmig
 FAKEWS   := $(BIN)/dbxmig-fakews
 
-.PHONY: all test unit cli check install clean demo bench fuzz
+.PHONY: all test unit cli check install clean demo bench
 all: $(DBXMIG) $(FAKEWS)
 
 $(B)/%.o: %.c
@@ -57,6 +57,9 @@ $(DBXMIG): $(B)/src/main.o $(B)/libdbx.a
 $(FAKEWS): $(FW_OBJ) $(B)/libdbx.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(FW_LDLIBS) $(LDLIBS)
 
+# Keep intermediate objects (unit-test .o files) so a rebuild is incremental.
+.SECONDARY:
+
 $(B)/t/%: $(B)/tests/unit/%.o $(B)/libdbx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FW_LDLIBS) $(TEST_LIBS)
@@ -65,6 +68,17 @@ $(B)/t/%: $(B)/tests/unit/%.o $(B)/libdbx.a
 test: all $(UNIT)
 	@./tests/run-unit.sh $(UNIT)
 	@DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) ./tests/run-cli.sh
+
+# The two halves of `make test`, one at a time.
+unit: $(UNIT)
+	@./tests/run-unit.sh $(UNIT)
+
+cli: all
+	@DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) ./tests/run-cli.sh
+
+# Benchmarks print ratios against a baseline measured in the same run.
+bench: all
+	@for b in bench/*.sh; do DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) "$$b" || exit 1; done
 
 check:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
