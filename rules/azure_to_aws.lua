@@ -397,7 +397,7 @@ if dbx.vars.node_type_map then
 	for i, row in ipairs(dbx.csv(dbx.vars.node_type_map)) do
 		if #row ~= 2 or row[1] == "" or row[2] == "" then
 			error(("node_type_map %s: row %d: want 'azure_type,aws_type', got %d field(s)")
-				:format(dbx.vars.node_type_map, i, #row), 0)
+				:format(dbx.vars.node_type_map, i, #row))
 		end
 		OVERRIDE[row[1]] = row[2]
 	end
@@ -456,11 +456,11 @@ local function aws_node(t, where, quiet)
 	end
 	if NO_PICK[t] then
 		error(("%s: node type '%s' has no AWS pick: %s; map it with --var node_type_map=FILE.csv")
-			:format(where, t, NO_PICK[t]), 0)
+			:format(where, t, NO_PICK[t]))
 	end
 	if t:match("^Standard_") then
 		error(("%s: unknown node type '%s'; map it with --var node_type_map=FILE.csv (line '%s,<aws type>')")
-			:format(where, t, t), 0)
+			:format(where, t, t))
 	end
 	return t
 end
@@ -468,7 +468,7 @@ end
 local function aws_availability(v, where, tbl)
 	if type(v) ~= "string" or not v:match("_AZURE$") then return v end
 	local m = (tbl or AVAILABILITY)[v]
-	if not m then error(("%s: unknown Azure availability '%s'"):format(where, v), 0) end
+	if not m then error(("%s: unknown Azure availability '%s'"):format(where, v)) end
 	return m
 end
 
@@ -555,8 +555,10 @@ local function cluster_aws_attributes(spec, where, needs_ebs, on_pool)
 	if next(aws) ~= nil then spec.aws_attributes = aws end
 end
 
+-- Messages name fields relative to the spec: the host puts ctx.where
+-- (e.g. settings.job_clusters[0].new_cluster) in front of them.
 local function cluster_spec(spec, ctx)
-	local where = ctx.where
+	local where = ""
 	local had_azure = spec.azure_attributes ~= nil
 	local mapped = false
 	local needs_ebs = false
@@ -598,7 +600,7 @@ local function policy_definition(def, ctx)
 	local removed = {}
 	for _, k in ipairs(keys) do
 		local el = def[k]
-		local w = ("definition[%q]"):format(k)
+		local w = ("[%q]"):format(k)
 		if k == "node_type_id" or k == "driver_node_type_id" then
 			map_element(el, function(v, at) return aws_node(v, at, true) end, w)
 		elseif k == "azure_attributes.availability" then
@@ -626,14 +628,14 @@ local function policy_definition(def, ctx)
 		end
 	end
 	if #removed > 0 then
-		dbx.warn(("policy definition: removed %d Azure-only rule(s) (%s): no AWS counterpart")
+		dbx.warn(("removed %d Azure-only rule(s) (%s): no AWS counterpart")
 			:format(#removed, table.concat(removed, ", ")))
 	end
 end
 
 local function storage_location(url, ctx)
 	if is_azure_storage(url) or (type(url) == "string" and url:find("%.core%.windows%.net")) then
-		dbx.warn(("%s: %s is Azure storage: %s"):format(ctx.where, url, suggest(url)))
+		dbx.warn(("%s is Azure storage: %s"):format(url, suggest(url)))
 	end
 end
 
@@ -660,7 +662,7 @@ local function instance_pool(pool, ctx)
 		local v = dt.azure_disk_volume_type
 		local ebs = DISK_TYPE[v]
 		if not ebs then
-			error(("disk_spec.disk_type.azure_disk_volume_type: unknown Azure disk type '%s'"):format(tostring(v)), 0)
+			error(("disk_spec.disk_type.azure_disk_volume_type: unknown Azure disk type '%s'"):format(tostring(v)))
 		end
 		ds.disk_type = { ebs_volume_type = ebs }
 		local min = DISK_MIN_GIB[ebs]

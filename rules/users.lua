@@ -23,12 +23,12 @@ if vars.email_map then
 	for i, row in ipairs(dbx.csv(vars.email_map)) do
 		if #row ~= 2 or row[1] == "" or row[2] == "" then
 			error(("email_map %s: row %d: want 'old@x,new@y', got %d field(s)")
-				:format(vars.email_map, i, #row), 0)
+				:format(vars.email_map, i, #row))
 		end
 		local old = row[1]:lower()
 		if MAP[old] and MAP[old] ~= row[2]:lower() then
 			error(("email_map %s: row %d: '%s' is mapped twice (to '%s' and '%s')")
-				:format(vars.email_map, i, row[1], MAP[old], row[2]:lower()), 0)
+				:format(vars.email_map, i, row[1], MAP[old], row[2]:lower()))
 		end
 		MAP[old] = row[2]:lower()
 	end
@@ -38,14 +38,14 @@ end
 
 local FROM, TO = vars.email_domain_from, vars.email_domain_to
 if (FROM == nil) ~= (TO == nil) then
-	error("users.lua: --var email_domain_from and --var email_domain_to go together (got only "
-		.. (FROM and "email_domain_from" or "email_domain_to") .. ")", 0)
+	error("--var email_domain_from and --var email_domain_to go together (got only "
+		.. (FROM and "email_domain_from" or "email_domain_to") .. ")")
 end
 if FROM then
 	FROM, TO = FROM:lower():gsub("^@", ""), TO:lower():gsub("^@", "")
 	if FROM == "" or TO == "" or FROM:find("[@/%s]") or TO:find("[@/%s]") then
-		error(("users.lua: email_domain_from/email_domain_to must be bare domains, got '%s' and '%s'")
-			:format(vars.email_domain_from, vars.email_domain_to), 0)
+		error(("email_domain_from/email_domain_to must be bare domains, got '%s' and '%s'")
+			:format(vars.email_domain_from, vars.email_domain_to))
 	end
 else
 	dbx.log("users.lua: no --var email_domain_from/email_domain_to: no domain rewrite")
