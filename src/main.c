@@ -25,7 +25,7 @@ static const struct command commands[] = {
 	    "read the source workspace into the session" }, cmd_export },
 	{ { "transform", "--session S --rules FILE [--rules FILE ..] [--var KEY=VALUE ..] "
 			 "[--dry-run]",
-	    "run the Lua rules over the exported objects" }, cmd_not_implemented },
+	    "run the Lua rules over the exported objects" }, cmd_transform },
 	{ { "import", "--profile DST --session S [--only K,..] [--skip K,..] [--parallel N] "
 		      "[--dry-run]",
 	    "create or update the transformed objects in the target" }, cmd_import },
