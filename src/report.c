@@ -213,6 +213,36 @@ static void followups_file(report *r, store *st, const char *rel, const char *ca
 	jsonl_in_close(in);
 }
 
+/* The rules' lint, text lines "kind key path: message" (transform writes
+ * mapped/lint.txt): the kind is the first word, the rest is shown. */
+static void followups_lint(report *r, store *st)
+{
+	char p[4096], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (!store_path(st, p, sizeof p, "mapped/lint.txt") || !(f = fopen(p, "r")))
+		return;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *sp;
+
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!n)
+			continue;
+		sp = strchr(line, ' ');
+		if (sp) {
+			*sp = '\0';
+			report_add_followup(r, "lint", line, "", sp + 1);
+		} else {
+			report_add_followup(r, "lint", "", "", line);
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
 /* Secret keys carry value_status NEEDS_REENTRY (export marks them: values
  * cannot be read over REST); objects may carry a "manual" note. */
 static void followups_records(report *r, store *st, const char *phase, const char *kind)
@@ -256,7 +286,7 @@ int report_followups(report *r, store *st)
 
 	followups_file(r, st, "mapped/warnings.jsonl", "rule warning");
 	followups_file(r, st, "mapped/dropped.jsonl", "dropped by a rule");
-	followups_file(r, st, "mapped/lint.jsonl", "lint");
+	followups_lint(r, st);
 	followups_file(r, st, "import/manual.jsonl", "import follow-up");
 	/* what the rules kept is what must be finished by hand; the export
 	 * of a kind the rules never saw still counts */

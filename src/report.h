@@ -52,7 +52,8 @@ int report_sink(void *ud, const cmp_finding *f);
 int report_add_followup(report *r, const char *category, const char *kind, const char *key,
 			const char *message);
 /* Collects the follow-ups of a session: mapped/warnings.jsonl (dbx.warn),
- * mapped/dropped.jsonl, import/manual.jsonl, secret keys that need their
+ * mapped/dropped.jsonl, mapped/lint.txt, import/manual.jsonl, secret keys
+ * that need their
  * value re-entered and objects export marked "manual" (mapped/secrets,
  * export/<kind>). Lines it cannot read are warned about (file:line). */
 int report_followups(report *r, store *st);
