@@ -231,7 +231,8 @@ static void print_opts(FILE *f, const cli_opt *o)
 			     o->metavar ? o->metavar : "") < 0)
 			left[0] = '\0';
 		fprintf(f, "  %-26s %s%s\n", left, o->help ? o->help : "",
-			o->type == CLI_LIST ? " (repeatable)" : "");
+			o->type == CLI_LIST && !(o->help && strstr(o->help, "repeatable"))
+				? " (repeatable)" : "");
 	}
 }
 
