@@ -697,6 +697,10 @@ static void finish(ws *w, req *r, CURLcode cc)
 		}
 		landed_maybe = !refused;
 		retry = !is_post || refused || (r->flags & HTTP_RETRY_UNSAFE);
+		/* Nothing listening or no such name rarely heals within a run: a
+		 * few quick tries, not minutes of backoff on a mistyped host. */
+		if (refused && r->attempts >= 3)
+			retry = 0;
 		goto decide;
 	}
 	if (status >= 200 && status < 300) {

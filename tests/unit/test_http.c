@@ -635,6 +635,30 @@ static void test_debug_log_redacted(void **state)
 	assert_null(strstr(buf, "dapiTESTTOKEN1234"));
 }
 
+static void test_connection_refused(void **state)
+{
+	ws *w;
+	cJSON *out;
+	dbx_err err;
+	http_stats st;
+
+	(void)state;
+	serve(NULL, 0);
+	w = open_ws(&pat, NULL);	/* PAT: no request at open */
+	teardown(NULL);			/* nothing listens on the port now */
+	assert_int_equal(http_get_json(w, "/api/2.0/a", NULL, &out, &err), -1);
+	assert_int_equal(err.http_status, -1);
+	assert_int_equal(err.maybe_applied, 0);
+	ws_stats(w, &st);
+	assert_int_equal(st.requests, 3);
+	/* a refused POST certainly did not land: retried the same way */
+	assert_int_equal(http_call_json(w, "POST", "/api/2.0/a", NULL, NULL, 0, &out, &err), -1);
+	assert_int_equal(err.maybe_applied, 0);
+	ws_stats(w, &st);
+	assert_int_equal(st.requests, 6);
+	ws_close(w);
+}
+
 static void test_plain_http_refused(void **state)
 {
 	cfg_profile p = pat;
@@ -714,6 +738,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_parallel_reuse, teardown),
 		cmocka_unit_test_teardown(test_callback_submits, teardown),
 		cmocka_unit_test_teardown(test_debug_log_redacted, teardown),
+		cmocka_unit_test_teardown(test_connection_refused, teardown),
 		cmocka_unit_test(test_plain_http_refused),
 		cmocka_unit_test(test_parse_error),
 		cmocka_unit_test(test_escape),
