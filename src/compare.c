@@ -407,7 +407,15 @@ struct cmp {
 	smap keys[2];	/* "kind\x1fkey" → id, per side */
 	smap journal;	/* "kind\x1fsource id" → target id */
 	int emails_ci;
+	cmp_extra_fn extra;
+	void *extra_ud;
 };
+
+void cmp_set_extra(cmp *c, cmp_extra_fn fn, void *ud)
+{
+	c->extra = fn;
+	c->extra_ud = ud;
+}
 
 static void pl_free(pat_list *l)
 {
@@ -1607,6 +1615,8 @@ oom:
 			ao = cJSON_GetObjectItemCaseSensitive(arec, "object");
 			n = compare_pair(c, kind, key, cJSON_GetObjectItemCaseSensitive(rec, "object"),
 					 ao, sink, ud, &stopped);
+			if (c->extra && !stopped)
+				n += c->extra(c->extra_ud, kind, key, rec, arec, sink, ud);
 			cJSON_Delete(arec);
 			s.findings += n;
 			if (!n)

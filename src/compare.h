@@ -98,6 +98,14 @@ int cmp_add_ids_file(cmp *c, enum cmp_side side, const char *kind, const char *p
 /* Records the import journal's source id → target id for `kind`. Copied. */
 int cmp_add_journal(cmp *c, const char *kind, const char *source_id, const char *target_id);
 
+/* Called for every matched pair of records after their objects were
+ * compared: what the records point at beyond the object (a notebook's
+ * content in the session's blobs) is compared here. Sends its findings to
+ * sink(sink_ud, ...) and returns how many it sent. */
+typedef long (*cmp_extra_fn)(void *ud, const char *kind, const char *key, const cJSON *expected_rec,
+			     const cJSON *actual_rec, cmp_sink sink, void *sink_ud);
+void cmp_set_extra(cmp *c, cmp_extra_fn fn, void *ud);
+
 /* Compares the records of `kind` in two JSONL files (either may be
  * missing: an empty kind). Findings go to sink; *st (may be NULL) gets
  * the counts. Corrupt lines are warned about with file:line and skipped.

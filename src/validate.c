@@ -325,6 +325,84 @@ static int mkdir_p0700(const char *p)
 }
 
 /* ------------------------------------------------------------------ */
+/* notebook and file contents                                          */
+
+typedef struct blob_ctx {
+	store *exp_st, *act_st;	/* expected content: the source export; actual: */
+	const char *act_phase;	/* "validation" (or the other session's "export") */
+} blob_ctx;
+
+/* "line N: text" of the first line where a and b differ, as a JSON string. */
+static char *line_text(const char *d, size_t len, size_t at, long lineno)
+{
+	size_t s = at, e;
+	char buf[200];
+	cJSON *str;
+	char *out;
+
+	while (s > 0 && d[s - 1] != '\n')
+		s--;
+	for (e = s; e < len && d[e] != '\n' && e - s < 120; e++)
+		;
+	snprintf(buf, sizeof buf, "%zu bytes, line %ld: %.*s", len, lineno, (int)(e - s), d + s);
+	str = cJSON_CreateString(buf);
+	out = str ? cJSON_PrintUnformatted(str) : NULL;
+	cJSON_Delete(str);
+	return out;
+}
+
+/* A cmp_extra_fn: a notebook's or file's content in the target against
+ * the content export read from the source (what import sent). Records
+ * name their content by key, or by "source_path" when a rule moved them. */
+static long blob_extra(void *ud, const char *kind, const char *key, const cJSON *erec,
+		       const cJSON *arec, cmp_sink sink, void *sud)
+{
+	blob_ctx *b = ud;
+	const cJSON *eo = cJSON_GetObjectItemCaseSensitive(erec, "object");
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(eo, "object_type"));
+	const char *sp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(erec, "source_path"));
+	const char *akey = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(arec, "key"));
+	char *ed = NULL, *ad = NULL, *et = NULL, *at = NULL;
+	size_t el = 0, al = 0, i;
+	long line = 1, n = 0;
+	dbx_err err;
+	cmp_finding f;
+
+	if (strcmp(kind, "workspace") || !type || (strcmp(type, "NOTEBOOK") && strcmp(type, "FILE")))
+		return 0;
+	if (!sp)
+		sp = key;
+	if (!akey)
+		akey = key;
+	if (store_blob_read(b->exp_st, "export", sp, strlen(sp), &ed, &el, &err) < 0 ||
+	    store_blob_read(b->act_st, b->act_phase, akey, strlen(akey), &ad, &al, &err) < 0)
+		goto out;	/* nothing read: the object comparison said what it could */
+	if (el == al && !memcmp(ed, ad, el))
+		goto out;
+	for (i = 0; i < el && i < al && ed[i] == ad[i]; i++)
+		if (ed[i] == '\n')
+			line++;
+	et = line_text(ed, el, i < el ? i : (el ? el - 1 : 0), line);
+	at = line_text(ad, al, i < al ? i : (al ? al - 1 : 0), line);
+	memset(&f, 0, sizeof f);
+	f.type = CMP_VALUE_MISMATCH;
+	f.kind = kind;
+	f.key = key;
+	f.path = "content";
+	f.expected = et;
+	f.actual = at;
+	if (sink)
+		sink(sud, &f);
+	n = 1;
+out:
+	free(ed);
+	free(ad);
+	free(et);
+	free(at);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
 /* the run                                                             */
 
 int validate_run(const validate_opts *o)
@@ -336,6 +414,7 @@ int validate_run(const validate_opts *o)
 	cmp *c = NULL;
 	report *r = NULL;
 	idmap *im = NULL;
+	blob_ctx bctx;
 	cfg_profile prof;
 	kind_set sel = 0, want = 0;
 	dbx_err err;
@@ -454,6 +533,10 @@ int validate_run(const validate_opts *o)
 			goto out;
 	}
 
+	bctx.exp_st = st;
+	bctx.act_st = other ? other : st;
+	bctx.act_phase = act_phase;
+	cmp_set_extra(c, blob_extra, &bctx);
 	r = report_new(o->session, title);
 	if (!r) {
 		err_set(&err, ERR_IO, NULL, "out of memory");

@@ -42,6 +42,15 @@ mk B users <<'EOF'
 {"key":"bob.smith@contoso.com","id":"71","object":{"id":"71","userName":"bob.smith@contoso.com","emails":[{"primary":true,"value":"bob.smith@contoso.com"}]}}
 {"key":"carol@contoso.com","id":"72","object":{"id":"72","userName":"carol@contoso.com"}}
 EOF
+# a notebook: its content (a blob, named as store.c names it) compared too
+for S in A B; do
+	mk $S workspace <<'EOF'
+{"key":"/nb","id":5,"object":{"path":"/nb","object_type":"NOTEBOOK","language":"PYTHON","object_id":5}}
+{"key":"/dir","id":6,"object":{"path":"/dir","object_type":"DIRECTORY","object_id":6}}
+EOF
+	mkdir -p "mig/$S/export/blobs/%.d"
+	printf 'print(1)\nx = 1\n' >"mig/$S/export/blobs/%.d/nb.b"
+done
 mk A clusters </dev/null		# an empty kind on one side ...
 mk A sql_warehouses </dev/null	# ... and on both
 mk B sql_warehouses </dev/null	# (repos: missing on both sides)
@@ -57,6 +66,8 @@ check "JSON: groups members compared through ids, admins ignored" \
 	jqe '.kinds[] | select(.kind == "groups") | .validated == 1 and .differences == 0' same.json
 check "JSON: instance profile with iam null validated" \
 	jqe '.kinds[] | select(.kind == "instance_profiles") | .validated == 1' same.json
+check "JSON: notebook content compared equal" \
+	jqe '.kinds[] | select(.kind == "workspace") | .validated == 2 and .differences == 0' same.json
 check "JSON: empty kinds listed with zeros" \
 	jqe '[.kinds[] | select(.kind == "clusters" or .kind == "sql_warehouses") | .differences] == [0, 0]' same.json
 check "JSON: a kind missing on both sides is not listed" jqe '[.kinds[].kind] | index("repos") == null' same.json
@@ -72,6 +83,8 @@ jq -c 'if .key == "nightly" then
 	.object.settings.max_concurrent_runs = "1" |
 	.object.access_control_list |= map(select(.group_name != "eng")) else . end' \
 	mig/B/export/jobs.jsonl >mig/C/export/jobs.jsonl
+# a notebook edited in the target
+printf 'print(1)\nx = 2\n' >"mig/C/export/blobs/%.d/nb.b"
 # a user gone, a user added
 grep -v carol mig/B/export/users.jsonl >mig/C/export/users.jsonl
 echo '{"key":"mallory@evil.com","id":"79","object":{"id":"79","userName":"mallory@evil.com"}}' >>mig/C/export/users.jsonl
@@ -84,6 +97,7 @@ for line in \
 	'TYPE_MISMATCH jobs "nightly" settings.max_concurrent_runs: 1 → "1"' \
 	'MISSING_IN_TARGET jobs "nightly" access_control_list[{"all_permissions":[{"inherited":false,"permission_level":"CAN_MANAGE_RUN"}],"group_name":"eng"}]' \
 	'MISSING_IN_TARGET users "carol@contoso.com"' \
+	'VALUE_MISMATCH workspace "/nb" content: "15 bytes, line 2: x = 1" → "15 bytes, line 2: x = 2"' \
 	'UNEXPECTED_IN_TARGET users "mallory@evil.com"'; do
 	check "names: $line" contains out.txt "$line"
 done
