@@ -719,8 +719,8 @@ return {
 		{ value = "azure_attributes\\.", message = "Azure-only attribute in a policy definition" },
 		{ value = "\\bStandard_[A-Z]{1,3}[0-9]", message = "Azure node type" },
 		{ value = "\\b(SPOT|ON_DEMAND|SPOT_WITH_FALLBACK)_AZURE\\b", message = "Azure availability" },
-		{ value = "\\b(abfss?|wasbs?)://", message = "Azure storage URL" },
-		{ value = "\\.(dfs|blob)\\.core\\.windows\\.net", message = "Azure storage host" },
+		-- one pattern, so that one abfss:// URL is one finding, not two
+		{ value = "\\b(abfss?|wasbs?)://|\\.(dfs|blob)\\.core\\.windows\\.net", message = "Azure storage URL" },
 		{ value = "(^|[^a-z])fs\\.azure\\.", message = "Azure storage Spark setting" },
 		{ value = "azuredatabricks\\.net", message = "Azure Databricks workspace host" },
 		{ value = "vault\\.azure\\.net", message = "Azure Key Vault host" },

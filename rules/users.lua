@@ -33,7 +33,7 @@ if vars.email_map then
 		MAP[old] = row[2]:lower()
 	end
 else
-	dbx.log("users.lua: no --var email_map: no single-address mapping")
+	dbx.log("no --var email_map: no single-address mapping")
 end
 
 local FROM, TO = vars.email_domain_from, vars.email_domain_to
@@ -48,7 +48,7 @@ if FROM then
 			:format(vars.email_domain_from, vars.email_domain_to))
 	end
 else
-	dbx.log("users.lua: no --var email_domain_from/email_domain_to: no domain rewrite")
+	dbx.log("no --var email_domain_from/email_domain_to: no domain rewrite")
 end
 
 -- map_name returns the new name, or nil when nothing applies.
