@@ -402,7 +402,7 @@ local function call(fn, a)
 	-- memory errors skip the handler
 	local insn, mem, mem_hit = limits()
 	if mem_hit then
-		fail(S.file .. ": memory limit of " .. mem .. " MB exceeded (--rule-memory)")
+		fail("memory limit of " .. mem .. " MB exceeded (--rule-memory)")
 	end
 	fail(tostring(r))
 end
@@ -430,7 +430,7 @@ local function visit_scalar(parent, key, value, where)
 	local r = call(V_FN, value)
 	if r == nil then return end
 	if type(r) ~= "string" then
-		fail(S.file .. ": the " .. V_HOOK .. " hook returned a " .. type(r) .. " (expected a string or nil)")
+		fail("the " .. V_HOOK .. " hook returned a " .. type(r) .. " (expected a string or nil)")
 	end
 	if r ~= value then
 		parent[key] = r
@@ -445,7 +445,7 @@ local function visit_spec(parent, key, value, where)
 	local r = call(V_FN, value)
 	if r ~= nil then
 		if type(r) ~= "table" then
-			fail(S.file .. ": the cluster_spec hook returned a " .. type(r) .. " (expected a table or nil)")
+			fail("the cluster_spec hook returned a " .. type(r) .. " (expected a table or nil)")
 		end
 		value = r
 		if parent then parent[key] = r else ROOT = r end
@@ -457,19 +457,19 @@ local function visit_policy(parent, key, value, where)
 	if type(value) ~= "string" then return end
 	S.ctx.where = where
 	local ok, def = pcall(jdecode, value)
-	if not ok then fail(S.file .. ": " .. where .. " is not valid JSON: " .. tostring(def):gsub("^[^\n]-:%d+: ", "")) end
+	if not ok then fail(where .. " is not valid JSON: " .. tostring(def):gsub("^[^\n]-:%d+: ", "")) end
 	if type(def) ~= "table" then return end
 	local before = copy(def)
 	local r = call(V_FN, def)
 	if r ~= nil then
 		if type(r) ~= "table" then
-			fail(S.file .. ": the policy_definition hook returned a " .. type(r) .. " (expected a table or nil)")
+			fail("the policy_definition hook returned a " .. type(r) .. " (expected a table or nil)")
 		end
 		def = r
 	end
 	if not equal(before, def) then
 		local eok, s = pcall(jencode, def)
-		if not eok then fail(S.file .. ": the policy definition cannot be encoded: " .. tostring(s):gsub("^[^\n]-:%d+: ", "")) end
+		if not eok then fail("the policy definition cannot be encoded: " .. tostring(s):gsub("^[^\n]-:%d+: ", "")) end
 		parent[key] = s
 		audit_diff("policy_definition", before, def, where)
 	end
@@ -569,6 +569,9 @@ function M.process(kind, rec, opts)
 		if type(kind) ~= "string" then return nil, "the case has no \"kind\" (a string such as \"job\")" end
 	end
 	if type(obj) ~= "table" or is_array(obj) then return nil, "the record has no \"object\" (a JSON object)" end
+	if opts.case and not KIND_SET[kind] and kind ~= "workspace" then
+		return nil, "the case's kind '" .. kind .. "' is not a rule kind" .. did_you_mean(kind)
+	end
 	local skind = singular(kind, obj)
 	local rctx = opts.case and type(rec.ctx) == "table" and rec.ctx or {}
 	local ctx = {
@@ -610,7 +613,7 @@ function M.process(kind, rec, opts)
 				local r = call(h, obj)
 				if r ~= nil then
 					if type(r) ~= "table" or is_array(r) then
-						fail(f.path .. ": the " .. skind .. " handler returned a " .. (type(r) == "table" and "list" or type(r)) .. " (expected a table or nil)")
+						fail("the " .. skind .. " handler returned a " .. (type(r) == "table" and "list" or type(r)) .. " (expected a table or nil)")
 					end
 					obj = r
 				end
