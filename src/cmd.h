@@ -14,6 +14,7 @@ int cmd_export(int argc, char **argv);	/* export.c */
 int cmd_status(int argc, char **argv);	/* status.c */
 int cmd_import(int argc, char **argv);	/* import.c */
 int cmd_cutover(int argc, char **argv);	/* cutover.c */
+int cmd_migrate(int argc, char **argv);	/* migrate.c */
 int cmd_validate(int argc, char **argv);	/* validate.c */
 
 int cmd_transform(int argc, char **argv);	/* transform.c */

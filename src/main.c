@@ -33,7 +33,7 @@ static const struct command commands[] = {
 	    "read the target back and compare it with what the rules said" },
 	  cmd_validate },
 	{ { "migrate", "--from SRC --to DST --session S --rules FILE.. [--var ..]",
-	    "export, transform, import and validate in one run" }, cmd_not_implemented },
+	    "export, transform, import and validate in one run" }, cmd_migrate },
 	{ { "rules test", "--rules FILE.. [--var ..] DIR",
 	    "run rules over the fixture cases in DIR and compare with the expected objects" },
 	  cmd_rules_test },
