@@ -688,6 +688,9 @@ local function secret_scope(scope, ctx)
 	end
 	scope.backend_type = "DATABRICKS"
 	scope.keyvault_metadata = nil
+	-- export marks Key Vault scopes for manual re-creation; this rule
+	-- re-creates them, and the warning below is the follow-up instead
+	scope.manual = nil
 	dbx.warn(("Azure Key Vault-backed scope '%s' (vault %s) becomes a Databricks-backed scope with the same name and ACLs: put the values of its %d key(s)%s again (databricks secrets put-secret), or read them from AWS Secrets Manager")
 		:format(tostring(scope.name), vault, #names,
 			#names > 0 and (" (" .. table.concat(names, ", ") .. ")") or ""))

@@ -23,11 +23,11 @@ cases "azure_to_aws cases with node_type_map" "$FX/rules/azure_to_aws/node-type-
 	--rules "$AZ" --var node_type_map="$FX/maps/node_type_map.csv"
 cases "users cases (domain + CSV)" "$FX/rules/users" --rules "$US" \
 	--var email_domain_from=contoso.com --var email_domain_to=contoso-aws.com \
-	--var email_map="$FX/maps/email_map.csv"
+	--var email_map="$FX/rules/users/email_map.csv"
 cases "users cases without variables" "$FX/rules/users/no-vars" --rules "$US"
 cases "both files chained" "$FX/rules/azure_to_aws/chained-with-users" --rules "$AZ" --rules "$US" \
 	--var email_domain_from=contoso.com --var email_domain_to=contoso-aws.com \
-	--var email_map="$FX/maps/email_map.csv"
+	--var email_map="$FX/rules/users/email_map.csv"
 
 # The same cases catch a wrong mapping (the test can fail).
 mkdir neg
