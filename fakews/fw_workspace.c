@@ -13,6 +13,7 @@
 #include "fw_state.h"
 
 #define MAX_NOTEBOOK (10u * 1024 * 1024)
+#define FW_SEED_TIME 1700000000000LL	/* created_at of seed objects without one */
 
 static void free_obj(fw_wsobj *o)
 {
@@ -313,6 +314,13 @@ int fw_ws_load(fw_state *s, const cJSON *arr, char *err, size_t errlen)
 				      bytes ? len : (text ? strlen(text) : 0), id);
 			free(bytes);
 		}
+		if (o) {
+			/* seeds load the same every time: their own times or a fixed one */
+			const cJSON *ca = cJSON_GetObjectItemCaseSensitive(it, "created_at");
+			const cJSON *ma = cJSON_GetObjectItemCaseSensitive(it, "modified_at");
+			o->created_at = cJSON_IsNumber(ca) ? (int64_t)ca->valuedouble : FW_SEED_TIME;
+			o->modified_at = cJSON_IsNumber(ma) ? (int64_t)ma->valuedouble : o->created_at;
+		}
 		if (!o) {
 			snprintf(err, errlen, "item %d (%s): cannot create", idx, path);
 			return -1;
@@ -348,6 +356,8 @@ cJSON *fw_ws_dump(fw_state *s)
 			cJSON_AddStringToObject(it, "language", o->language);
 		cJSON_AddNumberToObject(it, "object_id", (double)o->object_id);
 		if (strcmp(o->type, "DIRECTORY") != 0) {
+			cJSON_AddNumberToObject(it, "created_at", (double)o->created_at);
+			cJSON_AddNumberToObject(it, "modified_at", (double)o->modified_at);
 			if (valid_utf8(o->content, o->len)) {
 				cJSON_AddStringToObject(it, "content", (const char *)o->content);
 			} else {
