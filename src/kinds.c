@@ -48,7 +48,7 @@ static void finish_secret_scope(cJSON *obj)
 
 /* ---- read-only fields (kept in the export, stripped at import) ---- */
 static const char *const ro_scim[] = { "id", "meta", "groups", NULL };
-static const char *const ro_group[] = { "id", "meta", NULL };
+static const char *const ro_group[] = { "id", "meta", "groups", NULL };	/* membership is set on the parent */
 static const char *const ro_none[] = { NULL };
 static const char *const ro_policy[] = { "policy_id", "created_at_timestamp", "creator_user_name",
 	"is_default", NULL };
