@@ -797,7 +797,14 @@ static int key_ok(enc *e, int kidx)
 	if (t == LUA_TNUMBER && lua_isinteger(e->L, kidx)) {
 		return 0;
 	}
-	return enc_fail(e, "JSON object keys must be strings, not %s", luaL_typename(e->L, kidx));
+	{
+		/* the path names the object, not one of its members */
+		int rc;
+		e->depth--;
+		rc = enc_fail(e, "JSON object keys must be strings, not %s", luaL_typename(e->L, kidx));
+		e->depth++;
+		return rc;
+	}
 }
 
 static int cmp_str(const void *a, const void *b)

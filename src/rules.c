@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "dbxlib.h"
+#include "kinds.h"
 #include "luajson.h"
 #include "rules.h"
 
@@ -548,10 +549,12 @@ static int apply_protected(lua_State *L)
 	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, a->r->mantle_ref);
 	lua_getfield(L, -1, "process");
-	if (a->kind)
-		lua_pushstring(L, a->kind);
-	else
+	if (a->kind) {
+		const kind_def *k = kind_find(a->kind);
+		lua_pushstring(L, k ? kind_singular(k) : a->kind);
+	} else {
 		lua_pushnil(L);
+	}
 	lua_pushvalue(L, 2);	/* the record */
 	lua_createtable(L, 0, 8);
 	lua_pushboolean(L, a->flags & RULES_CASE);
