@@ -531,6 +531,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, fw_ctx *c)
 	c->reply_text = NULL;
 	if (!text)
 		text = strdup("{}");
+	if (text && c->status == 204)
+		text[0] = '\0';	/* No Content has no body */
 	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(text);
