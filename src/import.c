@@ -1318,6 +1318,12 @@ static void on_perms(ws *w, void *ud, cJSON *json, const dbx_err *e)
 		item_fail(it, &pe);
 }
 
+/* Every workspace has these two groups (any cloud); SCIM does not list them. */
+static int builtin_group(const char *name)
+{
+	return strcmp(name, "users") == 0 || strcmp(name, "admins") == 0;
+}
+
 /* The PUT entries for one object: inherited entries and the importing
  * principal's own are left out; absent principals fail the object or,
  * with --skip-missing-principals, are dropped and reported. NULL when the
@@ -1354,7 +1360,7 @@ static cJSON *acl_entries(imp *x, item *it, const cJSON *acl, const principals *
 		}
 		if (nl == 0)
 			continue;
-		if (pr->known) {
+		if (pr->known && !(strcmp(field, "group_name") == 0 && builtin_group(who))) {
 			const idmap *set = strcmp(field, "user_name") == 0 ? pr->users
 					 : strcmp(field, "group_name") == 0 ? pr->groups : pr->sps;
 			if (!idmap_target(set, "k", who)) {
@@ -1419,6 +1425,11 @@ static int import_perms(imp *x, const kind_def *k, const principals *pr, dbx_err
 		cJSON *entries = acl_entries(x, it, acl, pr);
 		if (!entries)
 			continue;
+		if (cJSON_GetArraySize(entries) == 0) {
+			/* only inherited or implicit entries: nothing to replay */
+			cJSON_Delete(entries);
+			continue;
+		}
 		if (x->o->dry_run) {
 			char why[64];
 			snprintf(why, sizeof why, "%d entries", cJSON_GetArraySize(entries));
@@ -1530,7 +1541,7 @@ static void now_iso(char *buf, size_t n)
 
 static void summary(imp *x, kind_set sel)
 {
-	printf("%-20s %8s %8s %8s %8s %8s %8s\n", "kind", "created", "updated", "kept", "done",
+	printf("%-20s %8s %8s %8s %8s %8s %8s\n", "kind", "created", "updated", "kept", "already",
 	       "failed", "manual");
 	for (size_t i = 0; i < kind_count(); i++) {
 		const counts *c = &x->cnt[i];
