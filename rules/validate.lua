@@ -18,6 +18,15 @@
 --                                      kind (more than the registry knows)
 --   ignore_keys      = { GLOB, ... }   objects left out altogether
 --                                      (built-in groups, say)
+--   optional         = { [PATH] = true | { FIELD = VALUE, ... } }
+--                                      may be absent from the target
+--                                      (only elements holding those
+--                                      values, with a table); a list of
+--                                      paths works too
+--   self_entries     = { PATH, ... }   list entries naming the principal
+--                                      that imports (the target gives it
+--                                      rights on what it creates) are
+--                                      left out on both sides
 --   emails_case_insensitive = true|false   ("*" only; default true)
 --
 -- PATH: dotted keys from the object root; [] any element of a list; * any
@@ -46,6 +55,7 @@ return {
 		sets = acl.sets,
 		ignore = acl.ignore,
 		refs = acl.refs,
+		self_entries = { "access_control_list[]", "acls[]" },
 	},
 
 	users = {
@@ -87,6 +97,10 @@ return {
 			"cluster_log_status", "spec", "effective_spark_version",
 			"libraries[].status", "libraries[].messages" },
 		sets = { "libraries", "ssh_public_keys" },
+		defaults = {
+			-- AWS picks the zone when the spec leaves it out
+			["aws_attributes.zone_id"] = "auto",
+		},
 	},
 
 	workspace = {
@@ -100,6 +114,9 @@ return {
 	secrets = {
 		ignore = { "keys[].last_updated_timestamp" },
 		sets = { "keys", "acls" },
+		-- values cannot be read over REST: a key whose value was not given
+		-- to import is a follow-up (re-enter it), not a difference
+		optional = { ["keys[]"] = { value_status = "NEEDS_REENTRY" } },
 	},
 
 	global_init_scripts = {
@@ -131,6 +148,8 @@ return {
 		defaults = {
 			["settings.max_concurrent_runs"] = 1,
 			["settings.timeout_seconds"] = 0,
+			["settings.email_notifications"] = {},
+			["settings.webhook_notifications"] = {},
 		},
 	},
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 
 #include "compare.h"
@@ -394,7 +395,7 @@ typedef struct pat_list {
 
 typedef struct kset {
 	char *kind;
-	pat_list ignore, sets, ci, defaults, keyed, refs;
+	pat_list ignore, sets, ci, defaults, keyed, refs, optional, self_entries;
 	char **ignore_keys;
 	size_t n_ignore_keys;
 	int emails_ci;	/* -1 unset */
@@ -409,6 +410,13 @@ struct cmp {
 	int emails_ci;
 	cmp_extra_fn extra;
 	void *extra_ud;
+	char *self;		/* the importing principal, or NULL */
+	struct obj_ignore {
+		char *kind, *id;
+		pat_list pats;
+	} *oi;			/* per-object ignored paths */
+	size_t noi;
+	smap optional_objs;	/* "kind\x1fkey" of objects the target may lack */
 };
 
 void cmp_set_extra(cmp *c, cmp_extra_fn fn, void *ud)
@@ -452,6 +460,8 @@ static void kset_free(kset *k)
 	pl_free(&k->defaults);
 	pl_free(&k->keyed);
 	pl_free(&k->refs);
+	pl_free(&k->optional);
+	pl_free(&k->self_entries);
 	for (i = 0; i < k->n_ignore_keys; i++)
 		free(k->ignore_keys[i]);
 	free(k->ignore_keys);
@@ -471,6 +481,14 @@ void cmp_free(cmp *c)
 	smap_free(&c->keys[0]);
 	smap_free(&c->keys[1]);
 	smap_free(&c->journal);
+	smap_free(&c->optional_objs);
+	for (i = 0; i < c->noi; i++) {
+		free(c->oi[i].kind);
+		free(c->oi[i].id);
+		pl_free(&c->oi[i].pats);
+	}
+	free(c->oi);
+	free(c->self);
 	free(c);
 }
 
@@ -576,6 +594,42 @@ static int load_map(pat_list *l, const cJSON *v, int want_string, const char *or
 	return 0;
 }
 
+/* optional: a list of paths, or a table path → true | {field = value}
+ * (then only elements holding those values may be absent). */
+static int load_optional(pat_list *l, const cJSON *v, const char *origin, const char *kind,
+			 dbx_err *err)
+{
+	const cJSON *it;
+
+	if (cJSON_IsArray(v))
+		return load_paths(l, v, origin, kind, "optional", err);
+	if (!cJSON_IsObject(v))
+		return err_set(err, ERR_CONFIG, origin,
+			       "%s.optional: must be a list of paths or a table {path = true|{field = value}}",
+			       kind);
+	cJSON_ArrayForEach(it, v) {
+		pat_val *pv = pl_add(l);
+		const char *why;
+
+		if (!pv)
+			return err_set(err, ERR_IO, origin, "out of memory");
+		why = pat_parse(&pv->p, it->string);
+		if (why)
+			return err_set(err, ERR_CONFIG, origin, "%s.optional: bad path '%s': %s", kind,
+				       it->string, why);
+		if (cJSON_IsObject(it)) {
+			pv->value = cJSON_Duplicate(it, 1);
+			if (!pv->value)
+				return err_set(err, ERR_IO, origin, "out of memory");
+		} else if (!cJSON_IsTrue(it)) {
+			return err_set(err, ERR_CONFIG, origin,
+				       "%s.optional[\"%s\"]: must be true or a table of field values", kind,
+				       it->string);
+		}
+	}
+	return 0;
+}
+
 static int load_kind(cmp *c, const cJSON *v, const char *origin, dbx_err *err)
 {
 	const char *kind = v->string;
@@ -603,6 +657,10 @@ static int load_kind(cmp *c, const cJSON *v, const char *origin, dbx_err *err)
 			rc = load_map(&k->keyed, it, 1, origin, kind, f, err);
 		else if (!strcmp(f, "refs"))
 			rc = load_map(&k->refs, it, 1, origin, kind, f, err);
+		else if (!strcmp(f, "optional"))
+			rc = load_optional(&k->optional, it, origin, kind, err);
+		else if (!strcmp(f, "self_entries"))
+			rc = load_paths(&k->self_entries, it, origin, kind, f, err);
 		else if (!strcmp(f, "emails_case_insensitive")) {
 			if (!cJSON_IsBool(it))
 				return err_set(err, ERR_CONFIG, origin, "%s.%s: must be true or false",
@@ -638,7 +696,8 @@ static int load_kind(cmp *c, const cJSON *v, const char *origin, dbx_err *err)
 		} else {
 			return err_set(err, ERR_CONFIG, origin,
 				       "%s: unknown setting '%s' (known: ignore, sets, case_insensitive, "
-				       "keyed, defaults, refs, ignore_keys, emails_case_insensitive)",
+				       "keyed, defaults, refs, optional, self_entries, ignore_keys, "
+				       "emails_case_insensitive)",
 				       kind, f);
 		}
 		if (rc)
@@ -705,6 +764,54 @@ int cmp_add_ignore(cmp *c, const char *kind, const char *path_text, dbx_err *err
 	return 0;
 }
 
+int cmp_set_self(cmp *c, const char *name)
+{
+	free(c->self);
+	c->self = name ? strdup(name) : NULL;
+	return name && !c->self ? -1 : 0;
+}
+
+int cmp_add_object_ignore(cmp *c, const char *kind, const char *id, const char *path_text,
+			  dbx_err *err)
+{
+	struct obj_ignore *o = NULL;
+	pat_val *pv;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < c->noi; i++)
+		if (!strcmp(c->oi[i].kind, kind) && !strcmp(c->oi[i].id, id))
+			o = &c->oi[i];
+	if (!o) {
+		o = realloc(c->oi, (c->noi + 1) * sizeof *o);
+		if (!o)
+			return err_set(err, ERR_IO, kind, "out of memory");
+		c->oi = o;
+		o = &c->oi[c->noi];
+		memset(o, 0, sizeof *o);
+		o->kind = strdup(kind);
+		o->id = strdup(id);
+		c->noi++;
+		if (!o->kind || !o->id)
+			return err_set(err, ERR_IO, kind, "out of memory");
+	}
+	if (!(pv = pl_add(&o->pats)))
+		return err_set(err, ERR_IO, kind, "out of memory");
+	why = pat_parse(&pv->p, path_text);
+	if (why)
+		return err_set(err, ERR_CONFIG, kind, "ignored path '%s': %s", path_text, why);
+	return 0;
+}
+
+int cmp_add_optional_object(cmp *c, const char *kind, const char *key)
+{
+	char buf[1024];
+
+	if (!pair_key(buf, sizeof buf, kind, key))
+		return 0;
+	return smap_put(&c->optional_objs, buf, NULL, 0, 0) < 0 ? -1 : 0;
+}
+
 int cmp_add_id(cmp *c, enum cmp_side side, const char *kind, const char *id, const char *key)
 {
 	char buf[1024];
@@ -733,6 +840,7 @@ int cmp_add_journal(cmp *c, const char *kind, const char *source_id, const char 
 typedef struct kctx {
 	cmp *c;
 	const kset *k[2];	/* the kind's settings and "*" (either may be NULL) */
+	const pat_list *obj_ignore;	/* this object's own ignored paths, or NULL */
 	enum cmp_side side;
 	const char *kind;
 } kctx;
@@ -744,9 +852,21 @@ static void kctx_init(kctx *x, cmp *c, const char *kind, enum cmp_side side)
 	x->side = side;
 	x->k[0] = kset_get(c, kind, 0);
 	x->k[1] = kset_get(c, "*", 0);
+	x->obj_ignore = NULL;
 }
 
-enum which { W_IGNORE, W_SETS, W_CI, W_KEYED, W_REFS };
+/* The per-object ignored paths of kind/id (expected side's id). */
+static const pat_list *obj_ignores(const cmp *c, const char *kind, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < c->noi; i++)
+		if (!strcmp(c->oi[i].kind, kind) && !strcmp(c->oi[i].id, id))
+			return &c->oi[i].pats;
+	return NULL;
+}
+
+enum which { W_IGNORE, W_SETS, W_CI, W_KEYED, W_REFS, W_OPTIONAL, W_SELF };
 
 static const pat_val *lookup(const kctx *x, enum which w, const path *at)
 {
@@ -763,12 +883,18 @@ static const pat_val *lookup(const kctx *x, enum which w, const path *at)
 		case W_SETS: l = &x->k[i]->sets; break;
 		case W_CI: l = &x->k[i]->ci; break;
 		case W_KEYED: l = &x->k[i]->keyed; break;
+		case W_OPTIONAL: l = &x->k[i]->optional; break;
+		case W_SELF: l = &x->k[i]->self_entries; break;
 		default: l = &x->k[i]->refs; break;
 		}
 		for (j = 0; j < l->n; j++)
 			if (pat_match(&l->v[j].p, at))
 				return &l->v[j];
 	}
+	if (w == W_IGNORE && x->obj_ignore)
+		for (j = 0; j < x->obj_ignore->n; j++)
+			if (pat_match(&x->obj_ignore->v[j].p, at))
+				return &x->obj_ignore->v[j];
 	return NULL;
 }
 
@@ -984,11 +1110,25 @@ static cJSON *resolve_node(const kctx *x, cJSON *parent, cJSON *node, const char
 
 static void normalise(const kctx *x, cJSON *node, path *at);
 
+/* 1 when an entry (an ACL line) names the importing principal: the
+ * target gives it rights on everything it creates. */
+static int names_self(const cJSON *entry, const char *self)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, entry)
+		if (cJSON_IsString(m) && !strcasecmp(m->valuestring, self))
+			return 1;
+	return 0;
+}
+
 static void normalise_child(const kctx *x, cJSON *parent, cJSON *child, path *at)
 {
 	const pat_val *ref;
 
-	if (lookup(x, W_IGNORE, at) || (cJSON_IsNull(child) && cJSON_IsObject(parent))) {
+	if (lookup(x, W_IGNORE, at) || (cJSON_IsNull(child) && cJSON_IsObject(parent)) ||
+	    (x->c->self && cJSON_IsObject(child) && names_self(child, x->c->self) &&
+	     lookup(x, W_SELF, at))) {
 		cJSON_Delete(cJSON_DetachItemViaPointer(parent, child));
 		return;
 	}
@@ -1111,11 +1251,37 @@ static char *value_text(const cJSON *v)
 	return s;
 }
 
+/* 1 when `value`, absent from the target at the current path, may be:
+ * an optional path with no condition, or with field values it holds. */
+static int optional_here(const dctx *d, const cJSON *value)
+{
+	const pat_val *pv = lookup(d->x, W_OPTIONAL, &d->at);
+	const cJSON *want, *got;
+
+	if (!pv)
+		return 0;
+	if (!pv->value)
+		return 1;
+	if (!cJSON_IsObject(value))
+		return 0;
+	cJSON_ArrayForEach(want, pv->value) {
+		got = cJSON_GetObjectItemCaseSensitive(value, want->string);
+		if (!got || !cJSON_Compare(want, got, 1))
+			return 0;
+	}
+	return 1;
+}
+
 static void emit(dctx *d, enum cmp_type t, const cJSON *exp, const cJSON *act)
 {
 	cmp_finding f;
 	sbuf p = { 0 };
-	char *e = value_text(exp), *a = value_text(act);
+	char *e, *a;
+
+	if (t == CMP_MISSING_IN_TARGET && optional_here(d, exp))
+		return;
+	e = value_text(exp);
+	a = value_text(act);
 
 	path_render(&d->at, &p);
 	f.type = t;
@@ -1337,8 +1503,9 @@ static void diff(dctx *d, const cJSON *e, const cJSON *a)
 	}
 }
 
-static long compare_pair(cmp *c, const char *kind, const char *key, const cJSON *expected,
-			 const cJSON *actual, cmp_sink sink, void *ud, int *stopped)
+static long compare_pair(cmp *c, const char *kind, const char *key, const char *id,
+			 const cJSON *expected, const cJSON *actual, cmp_sink sink, void *ud,
+			 int *stopped)
 {
 	kctx xe, xa;
 	dctx d;
@@ -1346,6 +1513,7 @@ static long compare_pair(cmp *c, const char *kind, const char *key, const cJSON 
 
 	kctx_init(&xe, c, kind, CMP_EXPECTED);
 	kctx_init(&xa, c, kind, CMP_ACTUAL);
+	xe.obj_ignore = xa.obj_ignore = obj_ignores(c, kind, id);
 	memset(&d, 0, sizeof d);
 	d.x = &xe;
 	d.key = key;
@@ -1367,7 +1535,7 @@ static long compare_pair(cmp *c, const char *kind, const char *key, const cJSON 
 long cmp_objects(cmp *c, const char *kind, const char *key, const cJSON *expected,
 		 const cJSON *actual, cmp_sink sink, void *ud)
 {
-	return compare_pair(c, kind, key, expected, actual, sink, ud, NULL);
+	return compare_pair(c, kind, key, NULL, expected, actual, sink, ud, NULL);
 }
 
 const char *cmp_type_name(enum cmp_type t)
@@ -1613,7 +1781,7 @@ oom:
 			a->matched = 1;
 			s.matched++;
 			ao = cJSON_GetObjectItemCaseSensitive(arec, "object");
-			n = compare_pair(c, kind, key, cJSON_GetObjectItemCaseSensitive(rec, "object"),
+			n = compare_pair(c, kind, key, id, cJSON_GetObjectItemCaseSensitive(rec, "object"),
 					 ao, sink, ud, &stopped);
 			if (c->extra && !stopped)
 				n += c->extra(c->extra_ud, kind, key, rec, arec, sink, ud);
@@ -1621,6 +1789,8 @@ oom:
 			s.findings += n;
 			if (!n)
 				s.clean++;
+		} else if (pair_key(jk, sizeof jk, kind, key) && smap_get(&c->optional_objs, jk)) {
+			s.optional++;
 		} else {
 			memset(&f, 0, sizeof f);
 			f.type = CMP_MISSING_IN_TARGET;

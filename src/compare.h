@@ -15,6 +15,8 @@
  *               "keyed":   { "settings.tasks": "task_key" },
  *               "defaults":{ "settings.max_concurrent_runs": 1 },
  *               "refs":    { "settings.tasks[].existing_cluster_id": "clusters" },
+ *               "optional": { "keys[]": { "value_status": "NEEDS_REENTRY" } },
+ *               "self_entries": ["access_control_list[]"],
  *               "ignore_keys": ["admins", "job-*"] },
  *     "*":    { "emails_case_insensitive": true } }
  * Paths: dotted keys from the object root; "[]" (or "[*]") any element of
@@ -66,6 +68,7 @@ typedef struct cmp_stats {
 	long clean;		/* pairs without any finding */
 	long findings;		/* findings of every type */
 	long ignored;		/* records skipped by ignore_keys */
+	long optional;		/* expected records absent from the target, allowed to be */
 } cmp_stats;
 
 enum cmp_side { CMP_EXPECTED = 0, CMP_ACTUAL = 1 };
@@ -89,6 +92,18 @@ int cmp_add_ref(cmp *c, const char *kind, const char *path, const char *ref_kind
 /* Adds a path to ignore for `kind` (the registry's read-only fields:
  * what the server sets is not the migration's to match). Copied. */
 int cmp_add_ignore(cmp *c, const char *kind, const char *path, dbx_err *err);
+
+/* The principal (user name or application id) that imports: the target
+ * gives it rights on what it creates, so entries naming it at the
+ * settings' self_entries paths are dropped from both sides. */
+int cmp_set_self(cmp *c, const char *name);
+/* Ignores `path` in the one object of `kind` whose expected record has id
+ * `id` (jobs paused until cutover: their pause_status). Copied. */
+int cmp_add_object_ignore(cmp *c, const char *kind, const char *id, const char *path, dbx_err *err);
+/* The object of `kind` with key `key` may be absent from the target (a
+ * manual follow-up, such as a Key Vault scope import could not create):
+ * counted in cmp_stats.optional instead of a finding. Copied. */
+int cmp_add_optional_object(cmp *c, const char *kind, const char *key);
 
 /* Records that the object `id` of `kind` has natural key `key` on `side`
  * (used to compare references as keys). Copied. */

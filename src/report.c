@@ -175,10 +175,10 @@ static const char *str_field(const cJSON *o, const char *const *names)
 
 /* A follow-up file of JSON lines with kind, key and a message under one
  * of a few names (the writers are the rule engine, transform and import). */
-static void followups_file(report *r, store *st, const char *rel, const char *category)
+static int followups_file(report *r, store *st, const char *rel, const char *category,
+			  const char *const *key_names)
 {
 	static const char *const msg_names[] = { "message", "warning", "why", "reason", "msg", "text", NULL };
-	static const char *const key_names[] = { "key", "name", "object", NULL };
 	static const char *const where_names[] = { "where", "rule", NULL };
 	char p[4096];
 	jsonl_in *in;
@@ -186,11 +186,11 @@ static void followups_file(report *r, store *st, const char *rel, const char *ca
 	dbx_err err;
 
 	if (!store_path(st, p, sizeof p, "%s", rel) || access(p, F_OK))
-		return;
+		return 0;
 	in = jsonl_in_open(p, &err);
 	if (!in) {
 		err_print(&err);
-		return;
+		return 0;
 	}
 	while ((rec = jsonl_in_next(in))) {
 		const char *msg = str_field(rec, msg_names), *where = str_field(rec, where_names);
@@ -211,6 +211,7 @@ static void followups_file(report *r, store *st, const char *rel, const char *ca
 		cJSON_Delete(rec);
 	}
 	jsonl_in_close(in);
+	return 1;
 }
 
 /* The rules' lint, text lines "kind key path: message" (transform writes
@@ -245,7 +246,8 @@ static void followups_lint(report *r, store *st)
 
 /* Secret keys carry value_status NEEDS_REENTRY (export marks them: values
  * cannot be read over REST); objects may carry a "manual" note. */
-static void followups_records(report *r, store *st, const char *phase, const char *kind)
+static void followups_records(report *r, store *st, const char *phase, const char *kind,
+			      int secret_values)
 {
 	dbx_err err;
 	jsonl_in *in = store_read(st, phase, kind, &err);
@@ -261,7 +263,7 @@ static void followups_records(report *r, store *st, const char *phase, const cha
 
 		if (cJSON_IsString(manual))
 			report_add_followup(r, "manual step", kind, key, manual->valuestring);
-		if (cJSON_IsArray(keys)) {
+		if (secret_values && cJSON_IsArray(keys)) {
 			cJSON_ArrayForEach(k, keys) {
 				const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "key"));
 				const char *status = cJSON_GetStringValue(
@@ -282,12 +284,17 @@ static void followups_records(report *r, store *st, const char *phase, const cha
 
 int report_followups(report *r, store *st)
 {
+	static const char *const by_key[] = { "key", "name", NULL };
+	static const char *const by_name[] = { "name", "key", NULL };
 	size_t i;
+	int imported;
 
-	followups_file(r, st, "mapped/warnings.jsonl", "rule warning");
-	followups_file(r, st, "mapped/dropped.jsonl", "dropped by a rule");
+	/* import's own list names what it could not do (secret values among
+	 * them); without it, the records say which secrets need values */
+	imported = followups_file(r, st, "import/manual.jsonl", "import follow-up", by_name);
+	followups_file(r, st, "mapped/warnings.jsonl", "rule warning", by_key);
+	followups_file(r, st, "mapped/dropped.jsonl", "dropped by a rule", by_key);
 	followups_lint(r, st);
-	followups_file(r, st, "import/manual.jsonl", "import follow-up");
 	/* what the rules kept is what must be finished by hand; the export
 	 * of a kind the rules never saw still counts */
 	for (i = 0; i < kind_count(); i++) {
@@ -295,9 +302,9 @@ int report_followups(report *r, store *st)
 		char p[4096];
 
 		if (store_path(st, p, sizeof p, "mapped/%s.jsonl", k) && !access(p, F_OK))
-			followups_records(r, st, "mapped", k);
+			followups_records(r, st, "mapped", k, !imported);
 		else
-			followups_records(r, st, "export", k);
+			followups_records(r, st, "export", k, !imported);
 	}
 	return 0;
 }
@@ -576,7 +583,7 @@ static long row_value(const report_row *w, int s)
  * table, scaled to the largest count. */
 static void svg_chart(FILE *o, const report *r)
 {
-	const int label_w = 150, bar_max = 520, bar_h = 7, gap = 10, legend_h = 26;
+	const int label_w = 150, bar_max = 520, bar_h = 10, gap = 12, legend_h = 26;
 	int n = (int)(sizeof series / sizeof series[0]), group_h = n * bar_h + gap, s;
 	long max = 1;
 	size_t i;
@@ -637,12 +644,12 @@ static const char css[] =
 	"th{background:#eef1f5;font-weight:600}\n"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"tr.diff td{background:#fdf0ef}\n"
-	"code{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;word-break:break-all}\n"
+	"code{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}\n"
 	".t{font-weight:600;white-space:nowrap}\n"
 	".MISSING_IN_TARGET{color:#b23a32}.UNEXPECTED_IN_TARGET{color:#a05a00}\n"
 	".VALUE_MISMATCH{color:#6f3bb5}.TYPE_MISMATCH{color:#1b5fa8}\n"
 	"svg text{font:11px system-ui,sans-serif;fill:#1d2330}\n"
-	"svg .kl{font-size:12px;font-weight:600}\n"
+	"svg .kl{font-size:12px;font-weight:600}svg .bv{font-size:9px}\n"
 	".muted{color:#6b7385}\n";
 
 int report_html(const report *r, const char *path, dbx_err *err)
@@ -739,6 +746,25 @@ int report_html(const report *r, const char *path, dbx_err *err)
 	if (!r->nfu) {
 		fputs("<p class=\"muted\">None.</p>\n", o);
 	} else {
+		size_t j, k;
+
+		fputs("<ul id=\"followup-summary\">\n", o);
+		for (j = 0; j < r->nfu; j++) {
+			long n = 0;
+
+			for (k = 0; k < j && strcmp(r->fu[k].category, r->fu[j].category); k++)
+				;
+			if (k < j)
+				continue;	/* counted at its first appearance */
+			for (k = j; k < r->nfu; k++)
+				n += !strcmp(r->fu[k].category, r->fu[j].category);
+			fputs("<li data-category=\"", o);
+			esc(o, r->fu[j].category);
+			fprintf(o, "\" data-count=\"%ld\"><b>%ld</b> ", n, n);
+			esc(o, r->fu[j].category);
+			fputs("</li>\n", o);
+		}
+		fputs("</ul>\n", o);
 		fputs("<p class=\"muted\">Not failures: steps someone must take by hand.</p>\n"
 		      "<table id=\"followups\">\n<thead><tr><th>what</th><th>kind</th><th>object</th>"
 		      "<th>details</th></tr></thead>\n<tbody>\n", o);

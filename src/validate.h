@@ -30,6 +30,7 @@ typedef struct validate_opts {
 	const char *only;	/* comma lists or NULL */
 	const char *skip;
 	int parallel;		/* 0: http default */
+	double rate_limit;	/* < 0: http default; 0: unlimited */
 	int quiet;		/* 1: no text report on stdout (migrate prints its own) */
 } validate_opts;
 
