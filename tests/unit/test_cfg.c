@@ -259,6 +259,71 @@ static void test_env(void **state)
 	rmdir(dir);
 }
 
+/* Robustness: thousands of mutated files (fixed seed, so a failure is
+ * reproducible) must each give a profile or a clear error, never a crash
+ * (under `make check` ASan/UBSan watch every byte). */
+static void test_mutations(void **state)
+{
+	static const char base[] =
+		"; comment\n[DEFAULT]\nhost = https://a.net/\ntoken = dapi123456\n"
+		"[m]\nhost: http://127.0.0.1:80\nclient_id = \"c\"\nclient_secret = 'x;y'\n"
+		"auth_type = oauth-m2m\n";
+	static const char alphabet[] = "[]=:;#\"'` \t\n\r\0ahtps/.:1";
+	uint64_t rng = 42;
+	char buf[sizeof base + 64];
+	int i, ok = 0;
+
+	(void)state;
+	for (i = 0; i < 5000; i++) {
+		size_t len = sizeof base - 1, k, edits;
+		cfg_profile p;
+		dbx_err err;
+		int rc;
+
+		memcpy(buf, base, len);
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		edits = 1 + rng % 4;
+		for (k = 0; k < edits; k++) {
+			size_t at;
+			if (len == 0)
+				break;
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			at = (size_t)(rng >> 8) % len;
+			switch (rng % 4) {
+			case 0:	/* replace */
+				buf[at] = alphabet[(rng >> 32) % (sizeof alphabet - 1)];
+				break;
+			case 1:	/* delete */
+				memmove(buf + at, buf + at + 1, len - at - 1);
+				len--;
+				break;
+			case 2:	/* insert */
+				if (len + 1 < sizeof buf) {
+					memmove(buf + at + 1, buf + at, len - at);
+					buf[at] = alphabet[(rng >> 32) % (sizeof alphabet - 1)];
+					len++;
+				}
+				break;
+			default:	/* truncate */
+				len = at + 1;
+			}
+		}
+		rc = cfg_parse(buf, len, "cfg", (rng >> 20) & 1 ? "m" : NULL, &p, &err);
+		if (rc == 0) {
+			assert_true(strncmp(p.host, "https://", 8) == 0 ||
+				    (strncmp(p.host, "http://", 7) == 0 && cfg_host_is_loopback(p.host)));
+			assert_true(p.auth == AUTH_PAT || p.auth == AUTH_OAUTH_M2M);
+			cfg_profile_free(&p);
+			ok++;
+		} else {
+			assert_int_equal(rc, -1);
+			assert_int_equal(err.cls, ERR_CONFIG);
+			assert_true(err.msg[0] != '\0');
+		}
+	}
+	assert_true(ok > 0);	/* the mutations did not all break the file */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_secrets_redacted),
 		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_mutations),
 	};
 	log_set_level(LOG_ERROR);
 	return cmocka_run_group_tests_name("cfg", tests, NULL, NULL);

@@ -712,6 +712,36 @@ static void test_parse_error(void **state)
 	assert_true(strlen(err.msg) < 240);	/* first 200 characters */
 }
 
+/* Random bytes and cut-off JSON: always a message, never a crash. */
+static void test_parse_error_robust(void **state)
+{
+	static const char seedbody[] = "{\"error_code\":\"X_Y\",\"message\":\"m\",\"detail\":\"d\"}";
+	uint64_t rng = 99;
+	char body[256];
+	dbx_err err;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		size_t len, k;
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		if (i % 2) {
+			len = (size_t)(rng % sizeof body);
+			for (k = 0; k < len; k++) {
+				rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+				body[k] = (char)(rng >> 24);
+			}
+		} else {
+			len = (size_t)(rng % sizeof seedbody);
+			memcpy(body, seedbody, len);
+		}
+		http_parse_error((long)(rng % 600), body, len, "GET /x", &err);
+		assert_true(err.msg[0] != '\0');
+		assert_true(strlen(err.msg) < sizeof err.msg);
+		assert_true(err.cls == ERR_HTTP || err.cls == ERR_AUTH);
+	}
+}
+
 static void test_escape(void **state)
 {
 	char *s = http_escape("/Users/a b@x.com/ü&=?");
@@ -741,6 +771,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_connection_refused, teardown),
 		cmocka_unit_test(test_plain_http_refused),
 		cmocka_unit_test(test_parse_error),
+		cmocka_unit_test(test_parse_error_robust),
 		cmocka_unit_test(test_escape),
 	};
 	log_set_level(LOG_ERROR);
