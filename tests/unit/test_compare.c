@@ -245,6 +245,71 @@ static void references_through_the_journal(void **state)
 	cmp_free(c);
 }
 
+static void optional_self_and_object_ignores(void **state)
+{
+	cmp *c = mk("{\"secrets\":{\"sets\":[\"keys\",\"acls\"],"
+		    "\"optional\":{\"keys[]\":{\"value_status\":\"NEEDS_REENTRY\"},\"comment\":true}},"
+		    "\"*\":{\"self_entries\":[\"acls[]\",\"access_control_list[]\"],"
+		    "\"sets\":[\"access_control_list\"]}}");
+	dbx_err err;
+	got g;
+
+	(void)state;
+	/* a key without its value may be missing; one with a value may not */
+	assert_int_equal(run(c, "secrets",
+			     "{\"comment\":\"x\",\"keys\":[{\"key\":\"a\",\"value_status\":\"NEEDS_REENTRY\"},{\"key\":\"b\"}]}",
+			     "{\"keys\":[]}", &g), 1);
+	assert_string_equal(g.text, "MISSING_IN_TARGET k1 keys[{\"key\":\"b\"}]: {\"key\":\"b\"} -> -\n");
+	/* the importing user's entries count on neither side, once it is known */
+	assert_int_equal(run(c, "secrets", "{\"acls\":[{\"principal\":\"eng\"}]}",
+			     "{\"acls\":[{\"principal\":\"Admin@x.com\",\"permission\":\"MANAGE\"},{\"principal\":\"eng\"}]}",
+			     &g), 1);
+	assert_int_equal(cmp_set_self(c, "admin@x.com"), 0);
+	assert_int_equal(run(c, "secrets", "{\"acls\":[{\"principal\":\"eng\"}]}",
+			     "{\"acls\":[{\"principal\":\"Admin@x.com\",\"permission\":\"MANAGE\"},{\"principal\":\"eng\"}]}",
+			     &g), 0);
+	assert_int_equal(run(c, "jobs", "{\"access_control_list\":[]}",
+			     "{\"access_control_list\":[{\"user_name\":\"admin@x.com\",\"permission_level\":\"IS_OWNER\"}]}",
+			     &g), 0);
+	/* settings without the principal's entries keep them */
+	assert_int_equal(run(c, "jobs", "{\"other\":[]}", "{\"other\":[{\"user_name\":\"admin@x.com\"}]}", &g), 1);
+	cmp_free(c);
+
+	/* per-object ignores apply to the one object whose expected id matches */
+	c = mk(NULL);
+	assert_int_equal(cmp_add_object_ignore(c, "jobs", "7", "**.schedule.pause_status", &err), 0);
+	assert_int_equal(cmp_add_object_ignore(c, "jobs", "7", "x[", &err), -1);
+	{
+		const char *dir = "/tmp/test_compare_oi";
+		char e[128], a[128];
+		FILE *f;
+		cmp_stats st;
+
+		assert_int_equal(system("rm -rf /tmp/test_compare_oi && mkdir -p /tmp/test_compare_oi"), 0);
+		snprintf(e, sizeof e, "%s/e.jsonl", dir);
+		snprintf(a, sizeof a, "%s/a.jsonl", dir);
+		f = fopen(e, "w");
+		assert_non_null(f);
+		fputs("{\"key\":\"paused\",\"id\":7,\"object\":{\"settings\":{\"schedule\":{\"pause_status\":\"UNPAUSED\"}}}}\n"
+		      "{\"key\":\"other\",\"id\":8,\"object\":{\"settings\":{\"schedule\":{\"pause_status\":\"UNPAUSED\"}}}}\n"
+		      "{\"key\":\"kv\",\"id\":null,\"object\":{}}\n", f);
+		fclose(f);
+		f = fopen(a, "w");
+		assert_non_null(f);
+		fputs("{\"key\":\"paused\",\"id\":70,\"object\":{\"settings\":{\"schedule\":{\"pause_status\":\"PAUSED\"}}}}\n"
+		      "{\"key\":\"other\",\"id\":80,\"object\":{\"settings\":{\"schedule\":{\"pause_status\":\"PAUSED\"}}}}\n", f);
+		fclose(f);
+		assert_int_equal(cmp_add_optional_object(c, "jobs", "kv"), 0);
+		memset(&g, 0, sizeof g);
+		assert_int_equal(cmp_kind(c, "jobs", e, a, collect, &g, &st, &err), 0);
+		assert_string_equal(g.text, "VALUE_MISMATCH other settings.schedule.pause_status: \"UNPAUSED\" -> \"PAUSED\"\n");
+		assert_int_equal(st.optional, 1);
+		assert_int_equal(st.clean, 1);
+		assert_int_equal(system("rm -rf /tmp/test_compare_oi"), 0);
+	}
+	cmp_free(c);
+}
+
 static void bad_settings_are_named(void **state)
 {
 	static const struct { const char *json, *msg; } cases[] = {
@@ -255,6 +320,7 @@ static void bad_settings_are_named(void **state)
 		{ "{\"jobs\":{\"keyed\":{\"tasks\":3}}}", "jobs.keyed[\"tasks\"]: must be a name" },
 		{ "{\"jobs\":{\"ignore\":[\"a..b\"]}}", "bad path 'a..b'" },
 		{ "{\"jobs\":3}", "jobs: must be a table of settings" },
+		{ "{\"secrets\":{\"optional\":{\"keys[]\":3}}}", "secrets.optional[\"keys[]\"]: must be true or a table" },
 	};
 	size_t i;
 
@@ -371,6 +437,7 @@ int main(void)
 		cmocka_unit_test(emails_and_case_insensitive_paths),
 		cmocka_unit_test(ignore_defaults_and_keyed_lists),
 		cmocka_unit_test(references_through_the_journal),
+		cmocka_unit_test(optional_self_and_object_ignores),
 		cmocka_unit_test(bad_settings_are_named),
 		cmocka_unit_test(files_missing_empty_and_corrupt),
 	};
