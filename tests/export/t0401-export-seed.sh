@@ -18,7 +18,7 @@ curl -sf "$src_URL/__fake/state" >state.json
 compare_export state.json migration/s1
 
 check "session.json records host and cloud, never the token" \
-	jq -e --arg h "$src_URL" '.source.host == $h and .source.cloud == "azure"' migration/s1/session.json
+	jqt --arg h "$src_URL" '.source.host == $h and .source.cloud == "azure"' migration/s1/session.json
 check "the token appears nowhere in the session" sh -c '! grep -rq tok-src migration'
 check "no secret value appears in the session" sh -c '
 	jq -r ".[].keys[]?.value // empty" "$1/secrets.json" | while IFS= read -r v; do
@@ -35,7 +35,7 @@ expect_exit 0 "a re-run exits 0" \
 for f in migration/s1/export/*.jsonl; do wc -l <"$f"; done >lines.after
 check "a re-run writes no line" cmp -s lines.before lines.after
 curl -sf "$src_URL/__fake/requests" >req.json
-check "a re-run fetches no finished object (only lists)" jq -e '
+check "a re-run fetches no finished object (only lists)" jqt '
 	[.counts | to_entries[] | select(.key | test("/get|/permissions/|cluster-status|/export|secrets/list|acls/list|/warehouses/|global-init-scripts/"))
 	 | .value] | add // 0 | . == 0' req.json || jq -c .counts req.json | sed 's/^/# /'
 
@@ -44,6 +44,6 @@ check "status counts the exported jobs" sh -c '
 	n=$(wc -l <migration/s1/export/jobs.jsonl)
 	grep -Eq "^jobs +$n " out.txt'
 expect_exit 0 "status --json" "$DBXMIG" status --session s1 --json
-check "status --json agrees with the files" jq -e --argjson n "$(wc -l <migration/s1/export/users.jsonl)" \
+check "status --json agrees with the files" jqt --argjson n "$(wc -l <migration/s1/export/users.jsonl)" \
 	'.kinds.users.exported == $n and .kinds.users.failed.export == 0' out.txt
 done_testing

@@ -4,10 +4,11 @@
 # fetches exactly the objects that were not finished (permissions calls
 # counted on the fake: one per unfinished object, none for finished ones).
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/export/compare.sh"
 
 SEED=$ROOT/fixtures/azure-workspace
 start_fake clean --cloud azure --seed "$SEED" --page-size 3 || exit 1
-start_fake src --cloud azure --seed "$SEED" --page-size 3 --latency-ms 25 || exit 1
+start_fake src --cloud azure --seed "$SEED" --page-size 3 --latency-ms 10 || exit 1
 write_cfg cfg CLEAN "$clean_URL" t
 write_cfg cfg SRC "$src_URL" t
 export DATABRICKS_CONFIG_FILE=$T/cfg

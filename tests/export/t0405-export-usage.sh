@@ -3,6 +3,7 @@
 # errors exit 2 with a message naming the problem, before anything is
 # written; failed objects are logged and exit 1.
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/export/compare.sh"
 
 mkdir seed
 echo '[{"cluster_id": "0101-aaa", "cluster_name": "shared", "spark_version": "15.4.x-scala2.12", "node_type_id": "Standard_DS3_v2", "num_workers": 1, "cluster_source": "UI"}]' >seed/clusters.json
@@ -27,9 +28,9 @@ check "nothing was written before usage errors" test ! -e migration/u
 expect_exit 0 "export of one kind" "$DBXMIG" export --profile SRC --session u --only clusters --rate-limit 0
 check "only that kind was exported" sh -c '[ "$(ls migration/u/export/*.jsonl)" = migration/u/export/clusters.jsonl ]'
 check "without --cloud on loopback: warned and recorded unknown" \
-	jq -e '.source.cloud == "unknown"' migration/u/session.json
+	jqt '.source.cloud == "unknown"' migration/u/session.json
 expect_exit 0 "with --cloud later: recorded" "$DBXMIG" export --profile SRC --session u --only clusters --cloud azure --rate-limit 0
-check "... as azure" jq -e '.source.cloud == "azure"' migration/u/session.json
+check "... as azure" jqt '.source.cloud == "azure"' migration/u/session.json
 
 start_fake other --cloud azure --seed seed || exit 1
 write_cfg cfg OTHER "$other_URL" t
