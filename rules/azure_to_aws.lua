@@ -726,6 +726,8 @@ return {
 		{ value = "\\b(abfss?|wasbs?)://|\\.(dfs|blob)\\.core\\.windows\\.net", message = "Azure storage URL" },
 		{ value = "(^|[^a-z])fs\\.azure\\.", message = "Azure storage Spark setting" },
 		{ value = "azuredatabricks\\.net", message = "Azure Databricks workspace host" },
+		{ value = "\\.database\\.windows\\.net", message = "Azure SQL host (an external Hive metastore?)" },
+		{ value = "\\.azurecr\\.io", message = "Azure Container Registry image (push it to ECR)" },
 		{ value = "vault\\.azure\\.net", message = "Azure Key Vault host" },
 		{ value = "^AZURE_KEYVAULT$", message = "Azure Key Vault-backed secret scope" },
 	},

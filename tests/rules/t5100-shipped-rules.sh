@@ -2,10 +2,11 @@
 # The shipped rules (rules/azure_to_aws.lua, rules/users.lua): every rule
 # test case under fixtures/rules/ passes with the variables it is written
 # for, and a wrong expectation is caught; bad variables stop the run
-# before any object is touched (exit 3, naming the file or variable); the
-# Azure fixture workspace, exported from the fake and mapped with both
-# files, fails no object and keeps exactly the one leftover the lint must
-# flag (an abfss:// job parameter: data, not configuration).
+# before any object is touched (exit 3, naming the file or variable);
+# every lint pattern flags what it is for; the Azure fixture workspace,
+# exported from the fake and mapped with both files, fails no object and
+# keeps exactly the one leftover the lint must flag (an abfss:// job
+# parameter: data, not configuration).
 . "$(dirname "$0")/../lib.sh"
 RU=$ROOT/rules FX=$ROOT/fixtures
 AZ=$RU/azure_to_aws.lua US=$RU/users.lua
@@ -59,6 +60,15 @@ check "... says they go together" contains err.txt "go together (got only email_
 expect_exit 3 "a domain that is not a domain" "$DBXMIG" rules test --rules "$US" \
 	--var email_domain_from=contoso.com --var email_domain_to=x@contoso-aws.com "$NV"
 check "... says so" contains err.txt "must be bare domains"
+
+# Every lint pattern fires, once per place, on records holding leftovers.
+LF=$FX/rules/azure_to_aws/lint
+mkdir -p migration/leftovers/mapped
+cp "$LF"/*.jsonl migration/leftovers/mapped/
+expect_exit 1 "transform --check flags the leftovers" "$DBXMIG" transform --session leftovers --check --rules "$AZ"
+grep -v '^transform --check' out.txt | LC_ALL=C sort >findings.txt
+if cmp -s findings.txt "$LF/expected.txt"; then ok "... each one, where it is, and nothing else"
+else nok "... each one, where it is, and nothing else"; diff "$LF/expected.txt" findings.txt | sed 's/^/# /'; fi
 
 # The fixture workspace end to end: export, map, lint.
 start_fake src --cloud azure --seed "$FX/azure-workspace" --token tok-src || exit 1
