@@ -10,14 +10,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "http.h"
 #include "log.h"
 
-static int g_verbose, g_quiet, g_debug, g_help;
+static int g_verbose, g_quiet, g_debug, g_help, g_insecure;
 
 const cli_opt cli_global_opts[] = {
 	{ "--verbose", 'v', CLI_FLAG, &g_verbose, NULL, "more messages" },
 	{ "--quiet", 'q', CLI_FLAG, &g_quiet, NULL, "errors and the final summary only" },
 	{ "--debug", 0, CLI_FLAG, &g_debug, NULL, "log every HTTP request (secrets redacted)" },
+	{ "--insecure", 0, CLI_FLAG, &g_insecure, NULL,
+	  "do not verify TLS certificates (dangerous: warns)" },
 	{ "--help", 'h', CLI_FLAG, &g_help, NULL, "show this help" },
 	{ 0 },
 };
@@ -154,6 +157,8 @@ static int set_value(const cli_cmd *cmd, const cli_opt *o, const char *val, dbx_
 
 static void apply_globals(void)
 {
+	if (g_insecure)
+		http_default_insecure(1);
 	if (g_debug)
 		log_set_level(LOG_DEBUG);
 	else if (g_verbose)
@@ -167,7 +172,7 @@ int cli_parse(const cli_cmd *cmd, const cli_opt *opts, int argc, char **argv,
 {
 	int i, only_pos = 0;
 
-	g_help = g_verbose = g_quiet = g_debug = 0;
+	g_help = g_verbose = g_quiet = g_debug = g_insecure = 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
 		const cli_opt *o;

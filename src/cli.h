@@ -1,7 +1,7 @@
 /* cli: declarative option parsing shared by every command.
  *
  * A command describes its options in a cli_opt array ending in {0}; the
- * global ones (-v/--verbose, -q/--quiet, --debug, -h/--help) are accepted
+ * global ones (-v/--verbose, -q/--quiet, --debug, --insecure, -h/--help) are accepted
  * by every command without being listed. "--opt=value" and "--opt value"
  * both work; an unknown option is a usage error with a hint ("did you mean
  * --session?"). */

@@ -89,9 +89,17 @@ static uint64_t rnd(ws *w)
 	return w->rng * 0x2545F4914F6CDD1DULL;
 }
 
+static int default_insecure;
+
+void http_default_insecure(int on)
+{
+	default_insecure = on;
+}
+
 void http_opts_default(http_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->insecure = default_insecure;
 	o->parallel = 8;
 	o->rate_limit = 20;
 	o->timeout_ms = 60000;

@@ -39,6 +39,9 @@ typedef struct http_opts {
 
 /* Fills o with the defaults above. */
 void http_opts_default(http_opts *o);
+/* Makes http_opts_default() set `insecure` (the global --insecure option,
+ * applied by cli_parse, so every command honours it). */
+void http_default_insecure(int on);
 
 typedef struct ws ws;
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "err.h"
+#include "http.h"
 #include "log.h"
 
 #define DBXMIG_VERSION "0.1.0-dev"
@@ -80,7 +81,7 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: dbxmig [-v|-q|--debug] COMMAND [options]\n"
+	fprintf(f, "usage: dbxmig [-v|-q|--debug|--insecure] COMMAND [options]\n"
 		   "       dbxmig --version | help [COMMAND] | COMMAND --help\n\n"
 		   "Migrates a Databricks workspace between clouds.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
@@ -133,6 +134,8 @@ int main(int argc, char **argv)
 			log_set_level(LOG_QUIET);
 		else if (strcmp(a, "--debug") == 0)
 			log_set_level(LOG_DEBUG);
+		else if (strcmp(a, "--insecure") == 0)
+			http_default_insecure(1);
 		else if (strcmp(a, "--version") == 0) {
 			printf("dbxmig %s\n", DBXMIG_VERSION);
 			return 0;
@@ -140,7 +143,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			const char *g[] = { "--verbose", "--quiet", "--debug", "--version", "--help" };
+			const char *g[] = { "--verbose", "--quiet", "--debug", "--insecure", "--version",
+					    "--help" };
 			const char *hint = cli_suggest(a, g, sizeof g / sizeof g[0]);
 			fprintf(stderr, "dbxmig: unknown option '%s'%s%s%s; see 'dbxmig help'\n", a,
 				hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");

@@ -67,4 +67,14 @@ expect_exit 2 "missing profile" "$DBXMIG" export --profile nope --session s1
 check "lists the profiles" contains err.txt "no profile [nope] in $PWD/cfg (profiles: DEFAULT, oldWS)"
 check "no token in messages" sh -c '! grep -q dapiSECRETVALUE err.txt out.txt'
 
+# --insecure is global, works for every command, and warns loudly
+start_fake src --cloud azure || exit 1
+write_cfg cfg2 SRC "$src_URL" dapiSECRETVALUE0003
+DATABRICKS_CONFIG_FILE=$PWD/cfg2
+expect_exit 0 "export --insecure runs" "$DBXMIG" export --insecure --profile SRC --session ins --only users
+check "--insecure warns" contains err.txt "WARNING: --insecure: TLS certificates of $src_URL are NOT verified"
+expect_exit 0 "--insecure before the command" "$DBXMIG" --insecure export --profile SRC --session ins2 --only users
+check "--insecure warns there too" contains err.txt "are NOT verified"
+check "no token in messages" sh -c '! grep -q dapiSECRETVALUE err.txt out.txt migration/*/logs/run.log'
+
 done_testing

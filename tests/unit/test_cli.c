@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "http.h"
 #include "log.h"
 
 static const cli_cmd cmd = { "export", "--session S", "read things" };
@@ -119,6 +120,16 @@ static void test_help_and_globals(void **state)
 	assert_int_equal(run(2, d, NULL, &err), 0);
 	assert_int_equal(log_get_level(), LOG_DEBUG);
 	log_set_level(LOG_INFO);
+	{	/* --insecure reaches every command through the HTTP defaults */
+		const char *in[] = { "export", "--insecure" };
+		http_opts o;
+		http_opts_default(&o);
+		assert_int_equal(o.insecure, 0);
+		assert_int_equal(run(2, in, NULL, &err), 0);
+		http_opts_default(&o);
+		assert_int_equal(o.insecure, 1);
+		http_default_insecure(0);
+	}
 	assert_int_equal(cli_require(&cmd, NULL, "--session", &err), -1);
 	assert_string_equal(err.msg, "--session is required; see 'dbxmig export --help'");
 	assert_int_equal(cli_require(&cmd, "x", "--session", &err), 0);

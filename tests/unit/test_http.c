@@ -612,13 +612,16 @@ static void test_debug_log_redacted(void **state)
 	dbx_err err;
 	char buf[8192];
 	ssize_t n;
+	http_opts o;
 
 	(void)state;
 	assert_true(fd >= 0);
 	serve(NULL, 0);
 	log_set_level(LOG_DEBUG);
 	assert_int_equal(log_open_file(path), 0);
-	w = open_ws(&pat, NULL);
+	http_opts_default(&o);
+	o.insecure = 1;	/* warns loudly */
+	w = open_ws(&pat, &o);
 	assert_int_equal(http_get_json(w, "/api/2.0/clusters/list", NULL, &out, &err), 0);
 	cJSON_Delete(out);
 	log_msg(LOG_DEBUG, "header Authorization: Bearer %s", pat.token);
@@ -631,6 +634,8 @@ static void test_debug_log_redacted(void **state)
 	assert_true(n > 0);
 	buf[n] = '\0';
 	assert_non_null(strstr(buf, "GET /api/2.0/clusters/list -> 200"));
+	assert_non_null(strstr(buf, "TLS certificates of http://127.0.0.1"));
+	assert_non_null(strstr(buf, "are NOT verified"));
 	assert_non_null(strstr(buf, "Bearer ****"));
 	assert_null(strstr(buf, "dapiTESTTOKEN1234"));
 }
