@@ -55,6 +55,11 @@ check "... names the file" contains err.txt "cannot read 'missing.csv'"
 printf 'bob@contoso.com,bob@x.com\nBob@Contoso.com,robert@x.com\n' >twice.csv
 expect_exit 3 "an address mapped twice" "$DBXMIG" rules test --rules "$US" --var email_map="$T/twice.csv" "$NV"
 check "... names both targets" contains err.txt "row 2: 'Bob@Contoso.com' is mapped twice (to 'bob@x.com' and 'robert@x.com')"
+printf 'bob@contoso.com,robert@x.com,extra\n' >wide.csv
+expect_exit 3 "email_map with three fields" "$DBXMIG" rules test --rules "$US" --var email_map="$T/wide.csv" "$NV"
+check "... says what a line holds" contains err.txt "row 1: want 'old@x,new@y', got 3 field(s)"
+expect_exit 0 "users.lua without variables changes nothing" "$DBXMIG" rules test -v --rules "$US" "$NV"
+check "... and says so with -v" sh -c 'grep -q "no domain rewrite" err.txt && grep -q "no single-address mapping" err.txt'
 expect_exit 3 "email_domain_from without email_domain_to" "$DBXMIG" rules test --rules "$US" --var email_domain_from=contoso.com "$NV"
 check "... says they go together" contains err.txt "go together (got only email_domain_from)"
 expect_exit 3 "a domain that is not a domain" "$DBXMIG" rules test --rules "$US" \
