@@ -66,6 +66,7 @@ typedef struct item {
 	int attempts;		/* creates sent */
 	int outstanding;	/* requests in flight for a multi-request step */
 	int step_failed;
+	int retry;		/* an idempotent step failed transiently: redo next round */
 	dbx_err err;
 } item;
 
@@ -79,8 +80,10 @@ struct imp {
 	jsonl_out *cutover, *manual;
 	counts *cnt;		/* per kind, kind_count() entries */
 	int round;
+	int final;		/* last round: transient failures are failures */
 	int progress;		/* objects landed in the current round */
 	idmap *pending;		/* source ids of the kind being imported */
+	idmap *gave_up;		/* members/permissions that failed for good: not retried */
 };
 
 /* ---------------------------------------------------------------- utils */
@@ -597,6 +600,16 @@ static void pause_members(item *it)
 static void advance(item *it);
 static void on_reply(ws *w, void *ud, cJSON *json, const dbx_err *e);
 
+/* A failure worth another try of an idempotent call: the server broke
+ * (5xx, which http does not retry for every method), the transfer broke,
+ * or the call may have been applied. Creates are not retried blindly: the
+ * object is looked up by its key first (IT_UNSURE). */
+static int transient(const dbx_err *e)
+{
+	return e->http_status >= 500 || e->http_status == -1 || e->http_status == 429 ||
+	       e->maybe_applied;
+}
+
 static int submit(item *it, const char *method, const char *path, const char *query,
 		  const cJSON *body, int flags)
 {
@@ -787,13 +800,12 @@ static void on_reply(ws *w, void *ud, cJSON *json, const dbx_err *e)
 		}
 		if (it->step == ST_STOP && strcmp(e->error_code, "INVALID_STATE") == 0)
 			goto next;	/* already stopped */
-		if (it->outstanding > 0) {
+		if (transient(e) && !it->x->final)
+			it->retry = 1;
+		else
 			it->step_failed = 1;
-			it->err = *e;
-			return;
-		}
-		item_fail(it, e);
-		return;
+		it->err = *e;
+		goto next;
 	}
 	switch (it->step) {
 	case ST_MAIN:
@@ -840,6 +852,11 @@ next:
 		item_fail(it, &it->err);
 		return;
 	}
+	if (it->retry) {
+		/* every step but a create is idempotent: redo it all next round */
+		it->st = IT_UNSURE;
+		return;
+	}
 	advance(it);
 }
 
@@ -866,6 +883,7 @@ static void start_item(imp *x, item *it, idmap *idx)
 	it->creating = tid == NULL;
 	it->step = ST_MAIN;
 	it->step_failed = 0;
+	it->retry = 0;
 	it->outstanding = 0;
 	it->st = IT_PENDING;
 
@@ -1130,6 +1148,7 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 			need_list = 0;
 		}
 		x->progress = 0;
+		x->final = x->round == MAX_ROUNDS - 1;
 		size_t started = 0;
 		for (size_t i = 0; i < items.n; i++) {
 			item *it = items.v[i];
@@ -1169,8 +1188,8 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 		}
 		if (!unsure && !deferred)
 			break;
-		if (unsure)
-			need_list = 1;
+		if (unsure && k->imp.write != KIND_WRITE_WORKSPACE)
+			need_list = 1;	/* the tree needs none: writes there overwrite */
 		if (!unsure && !x->progress && x->round > 0) {
 			/* references inside the kind that never resolve (a cycle) */
 			for (size_t i = 0; i < items.n; i++)
@@ -1213,7 +1232,10 @@ static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	item *it = ud;
 	(void)w;
 	if (!json) {
-		item_fail(it, e);
+		if (transient(e) && !it->x->final)
+			it->x->progress++;	/* counts the retries wanted */
+		else
+			item_fail(it, e);
 		return;
 	}
 	cJSON_Delete(json);
@@ -1223,7 +1245,7 @@ static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	it->st = IT_DONE;
 }
 
-static int import_members(imp *x, const kind_def *k, dbx_err *err)
+static int members_pass(imp *x, const kind_def *k, dbx_err *err)
 {
 	int rc = -1;
 	itemv items = { 0 };
@@ -1235,7 +1257,8 @@ static int import_members(imp *x, const kind_def *k, dbx_err *err)
 		const cJSON *m;
 		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
 		if (cJSON_GetArraySize(members) == 0 || !tid ||
-		    idmap_target(x->ids, "group_members", it->src_id))
+		    idmap_target(x->ids, "group_members", it->src_id) ||
+		    idmap_target(x->gave_up, "group_members", it->src_id))
 			continue;
 		it->tid = strdup(tid);
 		cJSON *vals = cJSON_CreateArray();
@@ -1289,10 +1312,28 @@ static int import_members(imp *x, const kind_def *k, dbx_err *err)
 	}
 	if (!x->o->dry_run && http_run(x->w, err) < 0)
 		goto out;
+	for (size_t i = 0; i < items.n; i++)
+		if (items.v[i]->st == IT_FAILED)
+			idmap_put(x->gave_up, "group_members", items.v[i]->src_id, "", NULL, err);
 	rc = 0;
 out:
 	itemv_free(&items);
 	return rc;
+}
+
+/* Memberships, in rounds: a transient failure is tried again (the journal
+ * skips what is done). */
+static int import_members(imp *x, const kind_def *k, dbx_err *err)
+{
+	for (x->round = 0; x->round < MAX_ROUNDS; x->round++) {
+		x->final = x->round == MAX_ROUNDS - 1;
+		x->progress = 0;
+		if (members_pass(x, k, err) < 0)
+			return -1;
+		if (!x->progress)
+			break;
+	}
+	return 0;
 }
 
 /* -------------------------------------------------------- permissions */
@@ -1307,7 +1348,10 @@ static void on_perms(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	item *it = ud;
 	(void)w;
 	if (!json) {
-		item_fail(it, e);
+		if (transient(e) && !it->x->final)
+			it->x->progress++;	/* counts the retries wanted */
+		else
+			item_fail(it, e);
 		return;
 	}
 	cJSON_Delete(json);
@@ -1401,7 +1445,7 @@ static int add_name(void *ud, const char *kind, const char *source_id, const cha
 	return 0;
 }
 
-static int import_perms(imp *x, const kind_def *k, const principals *pr, dbx_err *err)
+static int perms_pass(imp *x, const kind_def *k, const principals *pr, dbx_err *err)
 {
 	int rc = -1;
 	itemv items = { 0 };
@@ -1414,7 +1458,8 @@ static int import_perms(imp *x, const kind_def *k, const principals *pr, dbx_err
 		item *it = items.v[i];
 		const cJSON *acl = cJSON_GetObjectItemCaseSensitive(it->obj, "access_control_list");
 		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
-		if (cJSON_GetArraySize(acl) == 0 || !tid || idmap_target(x->ids, pk, it->src_id))
+		if (cJSON_GetArraySize(acl) == 0 || !tid || idmap_target(x->ids, pk, it->src_id) ||
+		    idmap_target(x->gave_up, pk, it->src_id))
 			continue;
 		const char *type = k->perm_type;
 		if (k->perm_by_type)
@@ -1451,10 +1496,26 @@ static int import_perms(imp *x, const kind_def *k, const principals *pr, dbx_err
 	}
 	if (started && http_run(x->w, err) < 0)
 		goto out;
+	for (size_t i = 0; i < items.n; i++)
+		if (items.v[i]->st == IT_FAILED)
+			idmap_put(x->gave_up, pk, items.v[i]->src_id, "", NULL, err);
 	rc = 0;
 out:
 	itemv_free(&items);
 	return rc;
+}
+
+static int import_perms(imp *x, const kind_def *k, const principals *pr, dbx_err *err)
+{
+	for (x->round = 0; x->round < MAX_ROUNDS; x->round++) {
+		x->final = x->round == MAX_ROUNDS - 1;
+		x->progress = 0;
+		if (perms_pass(x, k, pr, err) < 0)
+			return -1;
+		if (!x->progress)
+			break;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ the run */
@@ -1636,7 +1697,8 @@ int import_run(const import_opts *o)
 	if (idmap_open(&x.ids, x.st, o->dry_run, &err) < 0)
 		goto out;
 	x.cnt = calloc(kind_count(), sizeof *x.cnt);
-	if (!x.cnt) {
+	x.gave_up = idmap_mem();
+	if (!x.cnt || !x.gave_up) {
 		err_set(&err, ERR_IO, "import", "out of memory");
 		goto out;
 	}
@@ -1730,6 +1792,7 @@ out:
 	if (x.manual)
 		jsonl_out_close(x.manual, &err);
 	idmap_close(x.ids);
+	idmap_close(x.gave_up);
 	free(x.cnt);
 	cJSON_Delete(x.secrets);
 	if (x.w)

@@ -28,7 +28,8 @@ walk(
       "created_by", "updated_by", "creator_user_name", "creator_name", "run_as_user_name",
       "start_time", "terminated_time", "last_restarted_time", "last_activity_time",
       "last_state_loss_time", "state_message", "termination_reason", "default_tags",
-      "jdbc_url", "odbc_params", "$ref", "meta", "spark_context_id", "jdbc_port") | not))
+      "jdbc_url", "odbc_params", "$ref", "meta", "spark_context_id", "jdbc_port",
+      "created_at_timestamp", "head_commit_id") | not))
   elif type == "string" and $m[.] != null then $m[.]
   elif type == "number" and . > 1000 and $m[tostring] != null then $m[tostring]
   else . end)
