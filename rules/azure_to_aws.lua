@@ -1,22 +1,30 @@
 -- rules/azure_to_aws.lua: the shipped Azure -> AWS rules (see docs/RULES.md).
 --
 -- What this file decides, and why:
--- * Node types: every Azure type Databricks offers gets one deliberate AWS
---   pick with the same vCPU count and at least the same memory. A type with
---   a local temp/NVMe disk maps to an AWS type with instance storage (Spark
---   spills and caches there); a type without maps to an EBS-only type, and
---   the cluster then gets one 100 GiB gp SSD volume per node.
+-- * Node types: every Azure type of the Databricks node type table (and
+--   a few older sizes) gets one deliberate AWS pick with the same vCPU
+--   count and at least the same memory. A type with a local temp/NVMe disk
+--   maps to an AWS type with instance storage (Spark spills and caches
+--   there); a type without maps to an EBS-only type, and the cluster then
+--   gets one 100 GiB gp SSD volume per node.
 --   The pick is current-generation x86 (m6id/r6id/c6id, m6i/r6i/c6i,
 --   i4i/i7i for the L-series), never HDD (d3en) or Graviton (m6gd/r6gd),
 --   even where the reference table offers those: the source ran on x86, so
 --   wheels, JARs with native code and init scripts that install .deb
---   packages keep working; Graviton is one CSV line away
---   (--var node_type_map=FILE.csv, lines azure_type,aws_type).
+--   packages keep working (the few Arm sizes, Dp*/Ep* v6, map to x86 too:
+--   the Databricks runtime is the same on both); Graviton is one CSV line
+--   away (--var node_type_map=FILE.csv, lines azure_type,aws_type).
+-- * GPU types keep the GPU model class and count first, then memory; where
+--   AWS has no size with both, the pick warns (NOTES). Azure's 1-4 GPU A100
+--   sizes have no pick at all (NO_PICK): the only AWS A100 type has 8.
 -- * An Azure type missing from the tables is an error, never kept: a
 --   cluster that cannot start on AWS is worse than a failed object.
 -- * fs.azure.* Spark settings are removed (with a warning): they carry
---   ADLS credentials and endpoints that mean nothing on AWS, and the fake
---   and the real control plane would keep them as dead configuration.
+--   ADLS credentials and endpoints that mean nothing on AWS, and kept they
+--   would be dead configuration naming the old storage account.
+-- * Instance pools: AWS pools have no spot-with-fallback (SPOT, with a
+--   warning) and a minimum volume size per disk type (raised, with a
+--   warning).
 -- * abfss:// init scripts are removed (with a warning that suggests a
 --   workspace-files path): an AWS workspace rejects abfss destinations, and
 --   a cluster without its init script can still be created and fixed.
