@@ -787,6 +787,31 @@ fail:
 	deliver(w, r, NULL, &e);
 }
 
+/* 0 when a queued request could start now, else how long (ms, at most
+ * 100) until one might: its retry time or the next rate-limit token. */
+static long long next_start(ws *w)
+{
+	long long t = now_ms(), wait = 100;
+	const req *r;
+
+	if (w->inflight >= w->o.parallel)
+		return wait;
+	for (r = w->queue; r; r = r->next) {
+		if (w->fatal || r->not_before <= t) {
+			if (w->fatal || w->o.rate_limit <= 0)
+				return 0;
+			refill(w);
+			if (w->tokens >= 1)
+				return 0;
+			t = (long long)((1 - w->tokens) * 1000 / w->rate) + 1;
+			return t < wait ? t : wait;
+		}
+		if (r->not_before - t < wait)
+			wait = r->not_before - t;
+	}
+	return wait;
+}
+
 /* One round: start what may start, move bytes, finish what finished.
  * Returns 1 while work remains. */
 static int pump(ws *w)
@@ -849,11 +874,16 @@ static int pump(ws *w)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 			finish(w, r, m->data.result);
 		}
-		if (w->inflight > 0)
-			curl_multi_poll(w->multi, NULL, 0, (int)(wait > 0 ? wait : 1), NULL);
-	} else if (w->queue) {
-		sleep_ms(wait > 0 ? wait : 1);
 	}
+	/* Finishing may have queued retries or follow-ups (the next page):
+	 * start those at once instead of sleeping first. */
+	wait = next_start(w);
+	if (wait == 0)
+		return 1;
+	if (w->inflight > 0)
+		curl_multi_poll(w->multi, NULL, 0, (int)wait, NULL);
+	else if (w->queue)
+		sleep_ms(wait);
 	return w->inflight > 0 || w->queue != NULL;
 }
 
