@@ -264,7 +264,8 @@ cJSON *fw_state_dump(fw_state *s)
 		cJSON **tmp = malloc((c->n ? c->n : 1) * sizeof *tmp);
 		if (!tmp)
 			continue;
-		memcpy(tmp, c->items, c->n * sizeof *tmp);
+		if (c->n)
+			memcpy(tmp, c->items, c->n * sizeof *tmp);
 		sort_coll = c;	/* callers hold s->lock, so this is not racy */
 		qsort(tmp, c->n, sizeof *tmp, cmp_items);
 		cJSON *arr = cJSON_AddArrayToObject(root, c->kind);
