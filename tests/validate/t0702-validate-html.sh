@@ -37,8 +37,9 @@ check "text report names the page" contains out.txt "report: mig/A/report/index.
 check "HTML parses and agrees with the JSON report" python3 "$ROOT/tests/validate/report_check.py" "$H" r.json
 check "escaped markup appears as text" contains "$H" "&lt;script&gt;alert(1)&lt;/script&gt;"
 check "escaped ampersand and quotes" contains "$H" "gone &amp; lost"
+jqe() { jq -e "$@" >/dev/null; }
 check "JSON: two findings (a value, a missing job; the e-mail user matched)" \
-	jq -e '.differences == 2 and ([.findings[].type] | sort) == ["MISSING_IN_TARGET", "VALUE_MISMATCH"]' r.json >/dev/null
+	jqe '.differences == 2 and ([.findings[].type] | sort) == ["MISSING_IN_TARGET", "VALUE_MISMATCH"]' r.json
 
 # A clean comparison: the green banner and an empty findings section.
 "$DBXMIG" validate --dir mig --settings "$SETTINGS" --session B --against B --json same.json >out.txt 2>err.txt
