@@ -34,6 +34,7 @@ enum item_state { IT_PENDING = 0, IT_DEFER, IT_UNSURE, IT_DONE, IT_FAILED };
 /* Steps of one object, in order; advance() skips those that do not apply. */
 enum item_step {
 	ST_MAIN = 0,	/* create or update */
+	ST_AFTER,	/* update after a create that ignores some fields (repos' branch) */
 	ST_STATUS,	/* workspace: get-status for the object_id */
 	ST_STOP,	/* leave it stopped (clusters, warehouses) */
 	ST_LIBS,	/* cluster libraries */
@@ -682,6 +683,19 @@ static void advance(item *it)
 		switch (it->step) {
 		case ST_MAIN:
 			break;
+		case ST_AFTER: {
+			if (!it->creating || !k->imp.update_after_create || !k->imp.update_method)
+				continue;
+			cJSON *b = make_body(x, it, 1);
+			if (!b || !fill_id(k->imp.update_path, it->tid, path, sizeof path)) {
+				cJSON_Delete(b);
+				item_failf(it, "cannot build the update after the create");
+				return;
+			}
+			submit(it, k->imp.update_method, path, NULL, b, HTTP_RETRY_UNSAFE);
+			cJSON_Delete(b);
+			return;
+		}
 		case ST_STATUS: {
 			if (k->imp.write != KIND_WRITE_WORKSPACE)
 				continue;

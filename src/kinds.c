@@ -208,7 +208,7 @@ static const kind_def registry[] = {
 	  .perm_type = "repos", .read_only = ro_repo, .refs = refs_none,
 	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.0/repos", .created_id = "id",
 		   .update_method = "PATCH", .update_path = "/api/2.0/repos/{id}",
-		   .update_keep = upd_repo } },
+		   .update_keep = upd_repo, .update_after_create = 1 } },
 	{ .name = "secrets", .singular = "secret_scope", .supported = 1,
 	  .list_path = "/api/2.0/secrets/scopes/list", .list_field = "scopes",
 	  .key_field = "name", .key_unique = 1,

@@ -92,6 +92,7 @@ typedef struct kind_import {
 	const char *libraries_path;	/* POST {update_id, libraries} when the object has libraries */
 	const char *key_alt;		/* natural key used when key_field is absent ("displayName") */
 	const char *const *pause;	/* body members whose pause_status import sets to PAUSED */
+	int update_after_create;	/* create ignores some fields (repos: branch): update after it */
 	const char *partial_path;	/* POST {update_id: id, update_wrap: {member: value}}: changes
 					 * only the members sent (cutover un-pauses through it) */
 } kind_import;

@@ -56,6 +56,7 @@ same_view "job references name the same objects as in the source" '[.jobs[] | {n
 same_view "clusters reference the same pools and policies" '[.clusters[] | select(.cluster_source != "JOB") |
 	[.cluster_name, .instance_pool_id, .driver_instance_pool_id, .policy_id]] | sort'
 same_view "group members and nesting are the same" '[.groups[] | {d: .displayName, m: [.members[]?.value] | sort}] | sort_by(.d)'
+same_view "repos are checked out on the same branch" '[.repos[] | [.path, .url, .provider, .branch]] | sort'
 same_view "cluster libraries are installed" '[.clusters[] | select(.cluster_source != "JOB") | {n: .cluster_name, l: (.libraries // [])}] | sort_by(.n)'
 check "notebook and file sources are byte-identical" sh -c '
 	jq -c "[.workspace[] | select(.object_type != \"DIRECTORY\") | [.path, .object_type, .language, .content]] | sort" src.json >a
