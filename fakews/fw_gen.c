@@ -131,10 +131,13 @@ int fw_generate(fw_state *s, const char *spec, char *err, size_t errlen)
 		snprintf(dir, sizeof dir, "/Shared/gen/d%03ld", i / 100);
 		snprintf(path, sizeof path, "%s/nb%ld", dir, i);
 		int n = snprintf(src, sizeof src, "# Databricks notebook source\nprint(\"generated notebook %ld\")\n", i);
-		if (!fw_ws_mkdirs(s, dir) || !fw_ws_put(s, path, "NOTEBOOK", "PYTHON", (const unsigned char *)src, (size_t)n, 0)) {
+		fw_wsobj *o = fw_ws_mkdirs(s, dir) ?
+			fw_ws_put(s, path, "NOTEBOOK", "PYTHON", (const unsigned char *)src, (size_t)n, 0) : NULL;
+		if (!o) {
 			snprintf(err, errlen, "cannot create notebook %s", path);
 			return -1;
 		}
+		o->created_at = o->modified_at = 1700000000000LL + i;	/* deterministic */
 	}
 	return 0;
 }
