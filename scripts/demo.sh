@@ -58,7 +58,7 @@ echo "== dbxmig migrate --from azure --to aws --session demo --rules rules/azure
 cd "$ROOT" || exit 2
 "$DBXMIG" migrate --from azure --to aws --dir "$DIR/migration" --session demo \
 	--rules rules/azure_to_aws.lua --rules rules/users.lua \
-	--var email_domain_from=contoso.com --var email_domain_to="$DOMAIN" --rate-limit 0
+	--var email_domain_from=contoso.com --var email_domain_to="$DOMAIN" --cloud azure --rate-limit 0
 rc=$?
 echo
 echo "== dbxmig status --session demo"

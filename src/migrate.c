@@ -80,12 +80,13 @@ int migrate_run(const migrate_opts *o)
 	rc = run_transform(o, dir, 1);
 	if (hard(rc))
 		goto stop;
+	/* a finding is a follow-up, like a rule warning: what the target
+	 * rejects fails at import, what it accepts is checked by validate */
 	if (rc)
-		log_warn("migrate: the mapped objects have lint findings (%s/%s/mapped/lint.txt); "
-			 "importing anyway, each rejected object is logged", dir, o->session);
+		log_warn("migrate: the mapped objects have lint findings (%s/%s/mapped/lint.txt): "
+			 "review them; importing", dir, o->session);
 	else
 		printf("no lint finding\n");
-	worst = rc > worst ? rc : worst;
 
 	banner("import");
 	import_opts io = { .dir = dir, .session = o->session, .profile = o->to, .only = o->only,
@@ -152,7 +153,7 @@ int cmd_migrate(int argc, char **argv)
 	}
 	if (r < 0 || cli_require(&cmd, o.session, "--session", &err) < 0 ||
 	    cli_require(&cmd, o.from, "--from", &err) < 0 || cli_require(&cmd, o.to, "--to", &err) < 0 ||
-	    cli_require(&cmd, rules.n ? "" : NULL, "--rules", &err) < 0) {
+	    cli_require(&cmd, rules.n ? rules.v[0] : NULL, "--rules", &err) < 0) {
 		err_print(&err);
 		goto out;
 	}
