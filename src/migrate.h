@@ -7,8 +7,9 @@
  * A phase that fails hard (exit 2: usage, configuration, authentication;
  * exit 3: a rule file) stops the run with that code. A phase that finished
  * with failed objects (exit 1) lets the next phases run; migrate then exits
- * 1. Lint findings of the mapped objects are reported and make the exit 1,
- * the import still runs (each failure is then logged per object). */
+ * 1. Lint findings of the mapped objects are reported as follow-ups (like
+ * rule warnings in CONTRACT.md): what the target rejects fails at import,
+ * what it accepts is checked by validate. */
 #ifndef DBX_MIGRATE_H
 #define DBX_MIGRATE_H
 
