@@ -100,7 +100,8 @@ int migrate_run(const migrate_opts *o)
 
 	banner("validate");
 	validate_opts vo = { .dir = dir, .session = o->session, .profile = o->to, .json = o->json,
-			     .only = o->only, .skip = o->skip, .parallel = o->parallel };
+			     .only = o->only, .skip = o->skip, .parallel = o->parallel,
+			     .rate_limit = o->rate_limit };
 	rc = validate_run(&vo);
 	if (hard(rc))
 		goto stop;
