@@ -1,7 +1,7 @@
 /* fw_compute: clusters (2.0 and 2.1), libraries, instance pools, cluster
- * policies, instance profiles, node types and Spark versions. Clusters do
- * not run: create leaves them TERMINATED... except start, which marks them
- * RUNNING so that state-dependent clients can be exercised. */
+ * policies, instance profiles, node types and Spark versions. No compute
+ * runs: a created cluster is TERMINATED, start marks it RUNNING and delete
+ * TERMINATED again, so state-dependent clients can still be exercised. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

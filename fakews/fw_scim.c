@@ -196,13 +196,7 @@ static void scim_list(fw_ctx *c, const struct scim_kind *k)
 			}
 		}
 	} else if (filter && strcmp(op, "eq") == 0 && strcasecmp(attr, "userName") == 0 && k->coll == FW_USERS) {
-		cJSON *o = fw_coll_by_key(col, val);
-		if (!o) {
-			/* userName matches case-insensitively: fall back to a scan */
-			for (size_t i = 0; i < col->n && !o; i++)
-				if (filter_match(col->items[i], attr, op, val))
-					o = col->items[i];
-		}
+		cJSON *o = fw_coll_by_key(col, val);	/* indexed case-insensitively */
 		if (o) {
 			total = 1;
 			if (start == 1 && count > 0) {
@@ -365,10 +359,6 @@ static int prepare(fw_ctx *c, const struct scim_kind *k, cJSON *o, const char *i
 		return -1;
 	}
 	cJSON *dup = fw_coll_by_key(col, key);
-	if (k->coll == FW_USERS && !dup)
-		for (size_t i = 0; i < col->n && !dup; i++)
-			if (strcasecmp(str(col->items[i], "userName") ? str(col->items[i], "userName") : "", key) == 0)
-				dup = col->items[i];
 	if (dup && (!id || strcmp(str(dup, "id"), id) != 0)) {
 		if (k->coll == FW_USERS)
 			scim_error(c, 409, "User with username %s already exists.", key);
@@ -628,7 +618,7 @@ static int patch_op(fw_ctx *c, const struct scim_kind *k, cJSON *o, const cJSON 
 			add_values(o, f->string, f);
 		} else if (strcmp(f->string, k->key) == 0) {
 			cJSON *dup = cJSON_IsString(f) ? fw_coll_by_key(fw_coll_of(c->s, k->coll), f->valuestring) : NULL;
-			if (dup && dup != o) {
+			if (dup && strcmp(str(dup, "id") ? str(dup, "id") : "", str(o, "id") ? str(o, "id") : "") != 0) {
 				scim_error(c, 409, "%s with %s %s already exists.", k->noun, k->key, f->valuestring);
 				rc = -1;
 				break;

@@ -11,10 +11,11 @@
 struct coll_def {
 	const char *kind, *id_field, *id_field2, *key_field;
 	int numeric_id;
+	int key_ci;
 };
 
 static const struct coll_def defs[FW_NCOLL] = {
-	[FW_USERS] = {"users", "id", NULL, "userName", 0},
+	[FW_USERS] = {"users", "id", NULL, "userName", 0, 1},
 	[FW_GROUPS] = {"groups", "id", NULL, "displayName", 0},
 	[FW_SPS] = {"service_principals", "id", NULL, "applicationId", 0},
 	[FW_INSTANCE_PROFILES] = {"instance_profiles", "instance_profile_arn", NULL, NULL, 0},
@@ -49,6 +50,7 @@ void fw_state_init(fw_state *s, fw_cloud cloud, uint64_t seed)
 		c->id_field2 = defs[i].id_field2;
 		c->key_field = defs[i].key_field;
 		c->numeric_id = defs[i].numeric_id;
+		c->key_ci = defs[i].key_ci;
 		fw_map_init(&c->by_id);
 		fw_map_init(&c->by_key);
 	}
@@ -134,27 +136,43 @@ cJSON *fw_coll_get(fw_coll *c, const char *id)
 	return id ? fw_map_get(&c->by_id, id) : NULL;
 }
 
+/* The map key of natural key K: lowercased for case-insensitive kinds. */
+static const char *map_key(const fw_coll *c, const char *k, char *buf, size_t n)
+{
+	if (!c->key_ci)
+		return k;
+	size_t i = 0;
+	for (; k[i] && i + 1 < n; i++)
+		buf[i] = (char)(k[i] >= 'A' && k[i] <= 'Z' ? k[i] + 32 : k[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
 cJSON *fw_coll_by_key(fw_coll *c, const char *key)
 {
-	return key ? fw_map_get(&c->by_key, key) : NULL;
+	char buf[1024];
+	return key ? fw_map_get(&c->by_key, map_key(c, key, buf, sizeof buf)) : NULL;
 }
 
 static void index_key(fw_coll *c, cJSON *obj)
 {
+	char buf[1024];
 	if (!c->key_field)
 		return;
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, c->key_field);
 	if (cJSON_IsString(k))
-		fw_map_put(&c->by_key, k->valuestring, obj);
+		fw_map_put(&c->by_key, map_key(c, k->valuestring, buf, sizeof buf), obj);
 }
 
 static void unindex_key(fw_coll *c, cJSON *obj)
 {
+	char buf[1024];
 	if (!c->key_field)
 		return;
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, c->key_field);
-	if (cJSON_IsString(k) && fw_map_get(&c->by_key, k->valuestring) == obj)
-		fw_map_del(&c->by_key, k->valuestring);
+	const char *mk = cJSON_IsString(k) ? map_key(c, k->valuestring, buf, sizeof buf) : NULL;
+	if (mk && fw_map_get(&c->by_key, mk) == obj)
+		fw_map_del(&c->by_key, mk);
 }
 
 int fw_coll_add(fw_coll *c, cJSON *obj)
@@ -197,16 +215,17 @@ int fw_coll_replace(fw_coll *c, cJSON *obj)
 	char buf[512];
 	const char *id = fw_coll_idstr(c, obj, buf, sizeof buf);
 	cJSON *old = id ? fw_map_get(&c->by_id, id) : NULL;
-	long i = old ? index_of(c, old) : -1;
-	if (i < 0) {
+	if (!old) {
 		cJSON_Delete(obj);
 		return -1;
 	}
+	/* swap the members so the stored object keeps its address: no scan */
 	unindex_key(c, old);
-	c->items[i] = obj;
-	fw_map_put(&c->by_id, id, obj);
-	index_key(c, obj);
-	cJSON_Delete(old);
+	cJSON *kids = old->child;
+	old->child = obj->child;
+	obj->child = kids;
+	cJSON_Delete(obj);
+	index_key(c, old);
 	return 0;
 }
 

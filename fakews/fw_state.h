@@ -19,6 +19,7 @@ typedef struct fw_coll {
 	const char *id_field2;	/* composite key part (permissions), or NULL */
 	const char *key_field;	/* natural key ("userName"), or NULL */
 	int numeric_id;		/* id is a JSON number (jobs, repos) */
+	int key_ci;		/* natural key compares case-insensitively (userName) */
 	cJSON **items;		/* owned, insertion order */
 	size_t n, cap;
 	fw_map by_id, by_key;
@@ -78,7 +79,8 @@ cJSON *fw_coll_get(fw_coll *c, const char *id);
 cJSON *fw_coll_by_key(fw_coll *c, const char *key);
 /* Adds OBJ (consumed) and indexes it; -1 on duplicate id or no id. */
 int fw_coll_add(fw_coll *c, cJSON *obj);
-/* Replaces the object with OBJ's id (consumed); old object freed. */
+/* Replaces the object with OBJ's id (consumed) in O(1): the stored
+ * object keeps its address and takes OBJ's fields. */
 int fw_coll_replace(fw_coll *c, cJSON *obj);
 /* Removes and frees; -1 when absent. */
 int fw_coll_del(fw_coll *c, const char *id);
