@@ -1332,51 +1332,96 @@ static void diff_object(dctx *d, const cJSON *e, const cJSON *a)
 }
 
 /* Sets: each side's elements by canonical text; what one side has more
- * of is missing or unexpected, named by the element itself. */
+ * of is missing or unexpected, named by the element itself. Both sides
+ * are sorted and merged, so a group of 100k members costs n log n. */
+typedef struct set_el {
+	char *text;
+	const cJSON *item;
+	int idx, used;
+} set_el;
+
+static int cmp_set_el(const void *x, const void *y)
+{
+	const set_el *a = x, *b = y;
+	int c = strcmp(a->text ? a->text : "", b->text ? b->text : "");
+
+	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static set_el *set_elements(const cJSON *arr, int *n)
+{
+	set_el *v;
+	const cJSON *ch;
+	int i = 0;
+
+	*n = cJSON_GetArraySize(arr);
+	v = calloc((size_t)*n + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	cJSON_ArrayForEach(ch, arr) {
+		v[i].text = canon(ch);
+		v[i].item = ch;
+		v[i].idx = i;
+		i++;
+	}
+	qsort(v, (size_t)*n, sizeof *v, cmp_set_el);
+	return v;
+}
+
+static int cmp_set_idx(const void *x, const void *y)
+{
+	const set_el *a = x, *b = y;
+
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Emits the unmatched elements of v in their original order. */
+static int emit_unused(dctx *d, set_el *v, int n, enum cmp_type t)
+{
+	int i;
+
+	qsort(v, (size_t)n, sizeof *v, cmp_set_idx);
+	for (i = 0; i < n; i++) {
+		if (v[i].used)
+			continue;
+		if (path_push(&d->at, 1, NULL, v[i].idx, v[i].text ? v[i].text : "?"))
+			return -1;
+		if (t == CMP_MISSING_IN_TARGET)
+			emit(d, t, v[i].item, NULL);
+		else
+			emit(d, t, NULL, v[i].item);
+		d->at.n--;
+	}
+	return 0;
+}
+
 static void diff_set(dctx *d, const cJSON *e, const cJSON *a)
 {
-	int ne = cJSON_GetArraySize(e), na = cJSON_GetArraySize(a), i, j;
-	char **te = calloc((size_t)ne + 1, sizeof *te), **ta = calloc((size_t)na + 1, sizeof *ta);
-	char *used = calloc((size_t)na + 1, 1);
-	const cJSON *ch;
+	int ne = 0, na = 0, i = 0, j = 0, c;
+	set_el *ve = set_elements(e, &ne), *va = set_elements(a, &na);
 
-	if (!te || !ta || !used)
+	if (!ve || !va)
 		goto out;
-	i = 0;
-	cJSON_ArrayForEach(ch, e)
-		te[i++] = canon(ch);
-	i = 0;
-	cJSON_ArrayForEach(ch, a)
-		ta[i++] = canon(ch);
-	for (i = 0, ch = e->child; i < ne; i++, ch = ch->next) {
-		for (j = 0; j < na; j++)
-			if (!used[j] && te[i] && ta[j] && !strcmp(te[i], ta[j]))
-				break;
-		if (j < na) {
-			used[j] = 1;
-			continue;
+	while (i < ne && j < na) {
+		c = strcmp(ve[i].text ? ve[i].text : "", va[j].text ? va[j].text : "");
+		if (!c) {
+			ve[i++].used = 1;
+			va[j++].used = 1;
+		} else if (c < 0) {
+			i++;
+		} else {
+			j++;
 		}
-		if (path_push(&d->at, 1, NULL, i, te[i] ? te[i] : "?"))
-			goto out;
-		emit(d, CMP_MISSING_IN_TARGET, ch, NULL);
-		d->at.n--;
 	}
-	for (j = 0, ch = a->child; j < na; j++, ch = ch->next) {
-		if (used[j])
-			continue;
-		if (path_push(&d->at, 1, NULL, j, ta[j] ? ta[j] : "?"))
-			goto out;
-		emit(d, CMP_UNEXPECTED_IN_TARGET, NULL, ch);
-		d->at.n--;
-	}
+	if (!emit_unused(d, ve, ne, CMP_MISSING_IN_TARGET))
+		emit_unused(d, va, na, CMP_UNEXPECTED_IN_TARGET);
 out:
-	for (i = 0; te && i < ne; i++)
-		free(te[i]);
-	for (j = 0; ta && j < na; j++)
-		free(ta[j]);
-	free(te);
-	free(ta);
-	free(used);
+	for (i = 0; ve && i < ne; i++)
+		free(ve[i].text);
+	for (j = 0; va && j < na; j++)
+		free(va[j].text);
+	free(ve);
+	free(va);
 }
 
 /* The label of a keyed element: field="value" (NULL when it has none). */
