@@ -320,6 +320,16 @@ static void num(FILE *out, int width, long v)
 		fprintf(out, " %*ld", width, v);
 }
 
+/* 1 when the path already ends in the value (a set element named by
+ * itself: access_control_list[{...}]), so it need not be said twice. */
+static int names_value(const char *path, const char *value)
+{
+	size_t pl = strlen(path), vl = strlen(value);
+
+	return pl >= vl + 2 && path[pl - 1] == ']' && path[pl - vl - 2] == '[' &&
+	       !memcmp(path + pl - vl - 1, value, vl);
+}
+
 void report_text(const report *r, FILE *out)
 {
 	size_t i, j;
@@ -367,9 +377,9 @@ void report_text(const report *r, FILE *out)
 			if (f->type == CMP_VALUE_MISMATCH || f->type == CMP_TYPE_MISMATCH)
 				fprintf(out, ": %s \u2192 %s", f->expected ? f->expected : "null",
 					f->actual ? f->actual : "null");
-			else if (f->expected && *f->path)
+			else if (f->expected && *f->path && !names_value(f->path, f->expected))
 				fprintf(out, ": expected %s", f->expected);
-			else if (f->actual && *f->path)
+			else if (f->actual && *f->path && !names_value(f->path, f->actual))
 				fprintf(out, ": found %s", f->actual);
 			fputc('\n', out);
 		}
