@@ -33,7 +33,7 @@ BIN      := $(if $(filter build,$(B)),.,$(B))
 DBXMIG   := $(BIN)/dbxmig
 FAKEWS   := $(BIN)/dbxmig-fakews
 
-.PHONY: all test unit cli check install clean demo bench
+.PHONY: all test unit cli check install clean demo bench fuzz fuzz-run
 all: $(DBXMIG) $(FAKEWS)
 
 $(B)/%.o: %.c
@@ -79,6 +79,27 @@ cli: all
 # Benchmarks print ratios against a baseline measured in the same run.
 bench: all
 	@for b in bench/*.sh; do DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) "$$b" || exit 1; done
+
+# libFuzzer harnesses (fuzz/fuzz_*.c) over the parsers, built with clang
+# in build/fuzz/ and run FUZZ_SECONDS each from fuzz/corpus/<name>/. New
+# inputs go to build/fuzz-corpus/; a crash leaves crash-* in the cwd.
+FUZZ         := $(patsubst fuzz/%.c,$(B)/f/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 30
+
+$(B)/f/%: $(B)/fuzz/%.o $(B)/libdbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-run: $(FUZZ)
+	@for f in $(FUZZ); do n=$$(basename $$f); mkdir -p build/fuzz-corpus/$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			build/fuzz-corpus/$$n fuzz/corpus/$$n 2>build/fuzz-$$n.log || \
+			{ tail -40 build/fuzz-$$n.log; exit 1; }; done
+
+fuzz:
+	$(MAKE) B=build/fuzz CC=clang WARN="-Wall -Wextra" OPT="-O1 -g" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined" fuzz-run
 
 check:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
