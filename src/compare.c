@@ -1826,10 +1826,12 @@ oom:
 			a->matched = 1;
 			s.matched++;
 			ao = cJSON_GetObjectItemCaseSensitive(arec, "object");
-			n = compare_pair(c, kind, key, id, cJSON_GetObjectItemCaseSensitive(rec, "object"),
+			/* a pair is named as the target names it (the rules may
+			 * have moved a path or renamed a user) */
+			n = compare_pair(c, kind, a->key, id, cJSON_GetObjectItemCaseSensitive(rec, "object"),
 					 ao, sink, ud, &stopped);
 			if (c->extra && !stopped)
-				n += c->extra(c->extra_ud, kind, key, rec, arec, sink, ud);
+				n += c->extra(c->extra_ud, kind, a->key, rec, arec, sink, ud);
 			cJSON_Delete(arec);
 			s.findings += n;
 			if (!n)

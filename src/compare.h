@@ -50,7 +50,8 @@ const char *cmp_type_name(enum cmp_type t);
 typedef struct cmp_finding {
 	enum cmp_type type;
 	const char *kind;	/* "jobs" */
-	const char *key;	/* the object's natural key */
+	const char *key;	/* the object's natural key: the target's for a matched
+				 * pair, the expected one for a missing object */
 	const char *path;	/* JSON path inside the object, "" for the object itself */
 	const char *expected;	/* compact JSON of the expected value, or NULL */
 	const char *actual;	/* compact JSON of the actual value, or NULL */

@@ -122,6 +122,16 @@ int report_sink(void *ud, const cmp_finding *f)
 	x->path = dup0(f->path);
 	x->expected = f->expected ? strdup(f->expected) : NULL;
 	x->actual = f->actual ? strdup(f->actual) : NULL;
+	/* an object may quote a credential the run knows (a token in a Spark
+	 * setting): no output of the report ever shows one */
+	if (x->key)
+		log_redact(x->key);
+	if (x->path)
+		log_redact(x->path);
+	if (x->expected)
+		log_redact(x->expected);
+	if (x->actual)
+		log_redact(x->actual);
 	r->nf++;
 	return 0;
 }
@@ -145,6 +155,8 @@ int report_add_followup(report *r, const char *category, const char *kind, const
 	x->kind = dup0(kind);
 	x->key = dup0(key);
 	x->message = dup0(message);
+	if (x->message)
+		log_redact(x->message);
 	r->nfu++;
 	return 0;
 }

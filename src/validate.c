@@ -297,8 +297,29 @@ static int journal_entry(void *ud, const char *kind, const char *source_id, cons
 	return 0;
 }
 
+/* Removes the tree at p (never following a symbolic link). */
+static void rm_tree(const char *p, int depth)
+{
+	struct stat sb;
+	struct dirent *e;
+	DIR *d;
+	char sub[4096];
+
+	if (lstat(p, &sb))
+		return;
+	if (S_ISDIR(sb.st_mode) && depth < 64 && (d = opendir(p))) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    snprintf(sub, sizeof sub, "%s/%s", p, e->d_name) < (int)sizeof sub)
+				rm_tree(sub, depth + 1);
+		closedir(d);
+	}
+	remove(p);
+}
+
 /* Removes what an earlier validation read back, so the target is read
- * afresh (the export checkpoint would otherwise keep old records). */
+ * afresh (the export checkpoint would otherwise keep old records, and an
+ * old notebook content could stand in for one that was not read). */
 static void clear_phase(store *st, const char *kind)
 {
 	char p[4096];
@@ -307,6 +328,8 @@ static void clear_phase(store *st, const char *kind)
 		unlink(p);
 	if (store_path(st, p, sizeof p, "logs/failed_validation_%s.jsonl", kind))
 		unlink(p);
+	if (!strcmp(kind, "workspace") && store_path(st, p, sizeof p, "validation/blobs"))
+		rm_tree(p, 0);
 }
 
 static void now_iso(char *buf, size_t size)
@@ -362,6 +385,7 @@ static long blob_extra(void *ud, const char *kind, const char *key, const cJSON 
 	const cJSON *eo = cJSON_GetObjectItemCaseSensitive(erec, "object");
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(eo, "object_type"));
 	const char *sp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(erec, "source_path"));
+	const char *ekey = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(erec, "key"));
 	const char *akey = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(arec, "key"));
 	char *ed = NULL, *ad = NULL, *et = NULL, *at = NULL;
 	size_t el = 0, al = 0, i;
@@ -372,7 +396,7 @@ static long blob_extra(void *ud, const char *kind, const char *key, const cJSON 
 	if (strcmp(kind, "workspace") || !type || (strcmp(type, "NOTEBOOK") && strcmp(type, "FILE")))
 		return 0;
 	if (!sp)
-		sp = key;
+		sp = ekey ? ekey : key;
 	if (!akey)
 		akey = key;
 	if (store_blob_read(b->exp_st, "export", sp, strlen(sp), &ed, &el, &err) < 0 ||

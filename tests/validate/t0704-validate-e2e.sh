@@ -86,6 +86,13 @@ type_ok=0
 api POST /api/2.2/jobs/update "{\"job_id\": $(job_id dbt-models), \"new_settings\": {\"timeout_seconds\": \"3600\"}}" \
 	>/dev/null && type_ok=1
 
+# 6. a notebook edited in the target
+nb=$(jq -r 'select(.object.object_type == "NOTEBOOK" and .object.language == "PYTHON") | .key' \
+	$S/validation/workspace.jsonl | head -1)
+check "edited notebook $nb" api_ok POST /api/2.0/workspace/import "$(jq -n --arg p "$nb" \
+	--arg c "$(printf '# Databricks notebook source\nprint("edited in the target")\n' | base64 | tr -d '\n')" \
+	'{path: $p, format: "SOURCE", language: "PYTHON", overwrite: true, content: $c}')"
+
 expect_exit 1 "changed target: validate exits 1" validate changed.json
 cp out.txt changed.txt
 for line in \
@@ -95,13 +102,15 @@ for line in \
 	'MISSING_IN_TARGET jobs "nightly-etl" access_control_list[{"all_permissions":[{"inherited":false,"permission_level":"CAN_MANAGE_RUN"}],"group_name":"data-engineers"}]'; do
 	check "names: $line" contains changed.txt "$line"
 done
+check "names: VALUE_MISMATCH workspace $nb content" contains changed.txt "VALUE_MISMATCH workspace \"$nb\" content: "
+check "... with the first differing line" contains changed.txt 'print(\"edited in the target\")'
 if [ $type_ok = 1 ]; then
 	check "names: TYPE_MISMATCH jobs dbt-models timeout_seconds" \
 		contains changed.txt 'TYPE_MISMATCH jobs "dbt-models" settings.timeout_seconds: '
-	want=5
+	want=6
 else
 	ok "# SKIP the fake refuses a wrongly typed timeout_seconds (TYPE_MISMATCH: see t0701)"
-	want=4
+	want=5
 fi
 base=$(jq .differences clean.json)
 check "exactly the $want changes, nothing else" jqe ".differences == $want + $base" changed.json ||
