@@ -172,6 +172,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (strcmp(argv[i], "rules") == 0) {
+		if (i + 1 < argc && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h"))) {
+			char *hv[] = { argv[i], argv[i + 1], NULL };
+			return run(find_command("rules test"), 2, hv);
+		}
 		if (i + 1 >= argc || strcmp(argv[i + 1], "test") != 0) {
 			fprintf(stderr, "dbxmig: rules: expected 'rules test', got %s%s%s\n",
 				i + 1 < argc ? "'" : "nothing", i + 1 < argc ? argv[i + 1] : "",

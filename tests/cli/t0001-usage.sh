@@ -33,6 +33,8 @@ for k in export transform import validate migrate status cutover data-plan; do
 done
 expect_exit 0 "rules test --help" "$DBXMIG" rules test --help
 check "rules test usage" contains out.txt "usage: dbxmig rules test"
+expect_exit 0 "rules --help" "$DBXMIG" rules --help
+check "rules --help is rules test --help" contains out.txt "usage: dbxmig rules test"
 expect_exit 0 "help export" "$DBXMIG" help export
 check "help export is export --help" contains out.txt "usage: dbxmig export"
 
