@@ -27,6 +27,7 @@
 #define MAX_REASONS 8
 #define ID_MAX 512
 #define KEY_MAX 8192
+#define BATCH 128	/* records whose blobs are made durable by one store_sync */
 
 /* ---- a set of strings (finished ids): open addressing, grows ---- */
 typedef struct strset {
@@ -125,6 +126,13 @@ struct exp_run {
 	int parallel;
 	int high_water;		/* objects in flight per kind before listing pauses */
 	int fatal;		/* authentication lost */
+	/* group commit: records of objects with a blob wait here until one
+	 * store_sync() made their blobs durable (a record never refers to a
+	 * blob that a power cut could lose); a kill loses them, and the
+	 * re-run fetches those objects again */
+	cJSON *pending[BATCH];
+	struct exp_kind *pending_kind[BATCH];
+	int npending;
 	const char *phase;	/* "export", or "validation" (export_opts.phase) */
 	dbx_err fatal_err;
 };
@@ -261,6 +269,29 @@ static void obj_fail(exp_obj *o, const dbx_err *e, const char *what)
 		err_prefix(&o->err, "%s", what);
 }
 
+/* Makes the pending blobs durable, then appends their records. */
+static void flush_pending(exp_run *run)
+{
+	dbx_err e;
+	int synced;
+
+	if (!run->npending)
+		return;
+	synced = store_sync(run->st, &e) == 0;
+	for (int i = 0; i < run->npending; i++) {
+		exp_kind *ek = run->pending_kind[i];
+		cJSON *rec = run->pending[i];
+		if (!synced || jsonl_out_put(ek->out, rec, &e)) {
+			const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
+			store_fail(run->st, run->phase, ek->k->name, key ? key : "?", &e);
+			ek->exported--;
+			ek->failed++;
+		}
+		cJSON_Delete(rec);
+	}
+	run->npending = 0;
+}
+
 /* All fetches of o are done: merge, record (or log the failure), free. */
 static void obj_finish(exp_obj *o)
 {
@@ -323,6 +354,17 @@ static void obj_finish(exp_obj *o)
 		cJSON_AddNullToObject(rec, "id");
 	cJSON_AddItemToObject(rec, "object", o->obj);
 	o->obj = NULL;
+	if (o->content) {
+		run->pending[run->npending] = rec;
+		run->pending_kind[run->npending++] = ek;
+		rec = NULL;
+		strset_add(&ek->done, o->id);
+		ek->exported++;
+		progress_tick(ek->prog, PROG_OK);
+		if (run->npending == BATCH)
+			flush_pending(run);
+		goto out;
+	}
 	if (jsonl_out_put(ek->out, rec, &e)) {
 		o->err = e;
 		goto failed;
@@ -773,7 +815,7 @@ static void tree_pump(exp_kind *ek)
 {
 	exp_run *run = ek->run;
 
-	while (ek->ndirs && ek->dirs_busy < run->parallel && ek->inflight <= run->high_water) {
+	while (ek->ndirs && ek->dirs_busy < 4 && ek->inflight <= run->high_water) {
 		char *d = ek->dirs[--ek->ndirs];
 		if (list_submit(ek, d)) {
 			dbx_err e;
@@ -1086,7 +1128,7 @@ int export_run(const export_opts *o)
 	}
 	run->phase = o->phase ? o->phase : "export";
 	run->parallel = ho.parallel;
-	run->high_water = 4 * ho.parallel + 256;
+	run->high_water = 4 * ho.parallel + 64;
 	if (store_open(&st, o->dir ? o->dir : "./migration", o->session, 1, &err))
 		goto out;
 	run->st = st;
@@ -1104,6 +1146,7 @@ int export_run(const export_opts *o)
 	}
 	if (store_meta_save(st, &err))
 		goto out;
+	store_blob_defer_sync(st, 1);
 	if (ws_open(&run->w, &prof, &ho, &err))
 		goto out;
 
@@ -1136,9 +1179,11 @@ int export_run(const export_opts *o)
 		}
 	}
 	if (http_run(run->w, &err)) {
+		flush_pending(run);
 		rc = err.cls == ERR_AUTH ? 2 : 1;
 		goto out;
 	}
+	flush_pending(run);
 	if (run->fatal) {
 		err = run->fatal_err;
 		err_prefix(&err, "the workspace refused the credentials");

@@ -26,6 +26,7 @@
 struct store {
 	char *root;
 	cJSON *meta;
+	int blob_nosync;	/* store_blob_defer_sync(): blobs without fsync */
 };
 
 /* ---- small helpers ---- */
@@ -121,8 +122,17 @@ static void fsync_dir_of(const char *path)
 	}
 }
 
-/* Writes path atomically: temp file beside it, fsync, rename, fsync dir. */
+/* Writes path atomically: temp file beside it, fsync, rename, fsync dir.
+ * Without `sync` the fsyncs are left out (the caller syncs in batches). */
+static int write_atomic_opt(const char *path, const void *data, size_t len, int sync,
+			    dbx_err *err);
 static int write_atomic(const char *path, const void *data, size_t len, dbx_err *err)
+{
+	return write_atomic_opt(path, data, len, 1, err);
+}
+
+static int write_atomic_opt(const char *path, const void *data, size_t len, int sync,
+			    dbx_err *err)
 {
 	char tmp[PATH_MAX];
 	int fd;
@@ -132,7 +142,7 @@ static int write_atomic(const char *path, const void *data, size_t len, dbx_err 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return io_err(err, tmp, "cannot create");
-	if (write_all(fd, data, len) || fsync(fd)) {
+	if (write_all(fd, data, len) || (sync && fsync(fd))) {
 		io_err(err, tmp, "cannot write");
 		close(fd);
 		unlink(tmp);
@@ -143,7 +153,8 @@ static int write_atomic(const char *path, const void *data, size_t len, dbx_err 
 		unlink(tmp);
 		return -1;
 	}
-	fsync_dir_of(path);
+	if (sync)
+		fsync_dir_of(path);
 	return 0;
 }
 
@@ -957,10 +968,25 @@ int store_blob_write(store *st, const char *phase, const char *name, size_t name
 		isnew = check_sidecar(npath, name, name_len, 0, err);
 		if (isnew < 0)
 			return -1;
-		if (isnew && write_atomic(npath, name, name_len, err))
+		if (isnew && write_atomic_opt(npath, name, name_len, !st->blob_nosync, err))
 			return -1;
 	}
-	return write_atomic(path, data, len, err);
+	return write_atomic_opt(path, data, len, !st->blob_nosync, err);
+}
+
+void store_blob_defer_sync(store *st, int on)
+{
+	st->blob_nosync = on;
+}
+
+int store_sync(store *st, dbx_err *err)
+{
+	(void)err;
+	(void)st;
+	/* POSIX has no per-file-system flush (syncfs is GNU); sync() waits
+	 * on Linux, and callers batch so it runs rarely */
+	sync();
+	return 0;
 }
 
 int store_blob_read(store *st, const char *phase, const char *name, size_t name_len,

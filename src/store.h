@@ -94,6 +94,13 @@ void store_fail(store *st, const char *phase, const char *kind, const char *key,
  * case can never escape <phase>/blobs/ or collide. Written atomically. */
 int store_blob_write(store *st, const char *phase, const char *name, size_t name_len,
 		     const void *data, size_t len, dbx_err *err);
+/* Batched durability for many blobs (export): with on = 1, later
+ * store_blob_write calls skip their fsyncs (still atomic against a crash
+ * of the process: temp file + rename); the caller then calls store_sync()
+ * before it records anything that refers to those blobs. */
+void store_blob_defer_sync(store *st, int on);
+/* Flushes what was written to disk (all of it, not just this session). */
+int store_sync(store *st, dbx_err *err);
 /* Reads it back into a malloc'd buffer (caller frees). */
 int store_blob_read(store *st, const char *phase, const char *name, size_t name_len,
 		    char **data, size_t *len, dbx_err *err);

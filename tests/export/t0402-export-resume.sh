@@ -26,7 +26,7 @@ perm_calls() { curl -sf "$src_URL/__fake/requests" |
 	jq '[.counts | to_entries[] | select(.key | test("permissions")) | .value] | add // 0'; }
 
 kills=0
-for frac in 6 3 2; do
+for frac in 8 6 4; do
 	at=$((total / frac))
 	curl -sf -X POST "$src_URL/__fake/reset" >/dev/null
 	"$DBXMIG" -q export --profile SRC --session s --cloud azure --parallel 2 --rate-limit 0 \
