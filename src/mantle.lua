@@ -239,24 +239,49 @@ local function equal(a, b)
 end
 M.equal = equal
 
+-- Appends {path, before, after} for each difference; a and b must differ
+-- (not equal(a, b)). Unchanged subtrees are compared once, never walked
+-- with paths: most of an object does not change.
 local function diff_into(out, a, b, path)
-	if equal(a, b) then return end
-	if type(a) == "table" and type(b) == "table" and is_array(a) == is_array(b) then
-		if is_array(a) then
-			if #a == #b then
-				for i = 1, #a do diff_into(out, a[i], b[i], path .. "[" .. (i - 1) .. "]") end
+	if type(a) == "table" and type(b) == "table" then
+		local arr = is_array(a)
+		if arr == is_array(b) then
+			if arr then
+				if #a == #b then
+					for i = 1, #a do
+						if not equal(a[i], b[i]) then diff_into(out, a[i], b[i], path .. "[" .. (i - 1) .. "]") end
+					end
+					return
+				end
+			else
+				for k, v in next, a do
+					local w = b[k]
+					if w == nil then
+						out[#out + 1] = { path = join(path, k), before = v }
+					elseif not equal(v, w) then
+						diff_into(out, v, w, join(path, k))
+					end
+				end
+				for k, w in next, b do
+					if a[k] == nil then out[#out + 1] = { path = join(path, k), after = w } end
+				end
 				return
 			end
-		else
-			local seen, keys = {}, {}
-			for k in next, a do seen[k] = true; keys[#keys + 1] = k end
-			for k in next, b do if not seen[k] then keys[#keys + 1] = k end end
-			tsort(keys, function(x, y) return tostring(x) < tostring(y) end)
-			for _, k in ipairs(keys) do diff_into(out, a[k], b[k], join(path, k)) end
-			return
 		end
 	end
 	out[#out + 1] = { path = path, before = a, after = b }
+end
+
+local function by_path(x, y) return x.path < y.path end
+
+-- The differences between a and b, sorted by path.
+local function diff(a, b, path)
+	local out = {}
+	if not equal(a, b) then
+		diff_into(out, a, b, path)
+		if #out > 1 then tsort(out, by_path) end
+	end
+	return out
 end
 
 local function show(v)
@@ -271,6 +296,19 @@ end
 -- Loading rule files.
 local FILES = {}
 local LINT_KEY, LINT_VALUE = {}, {}
+-- One alternation of every pattern of a list: most strings match none, and
+-- one regex call tells so.
+local LINT_KEY_ANY, LINT_VALUE_ANY
+
+local function any_of(list)
+	if #list == 0 then return nil end
+	if #list == 1 then return list[1].rx end
+	local parts = {}
+	for i, e in ipairs(list) do parts[i] = "(?:" .. e.pattern .. ")" end
+	local ok, rx = pcall(rcompile, tconcat(parts, "|"))
+	-- patterns that cannot be combined (back references): no prefilter
+	return ok and rx or { match = function() return true end }
+end
 
 local function distance(a, b)
 	local la, lb = #a, #b
@@ -341,13 +379,14 @@ function M.add_file(path, t)
 				local ok, rx = pcall(rcompile, pat)
 				if not ok then return where .. ": " .. tostring(rx):gsub("^[^\n]-:%d+: ", "") end
 				local list = e.key and LINT_KEY or LINT_VALUE
-				list[#list + 1] = { rx = rx, message = e.message, file = path }
+				list[#list + 1] = { rx = rx, pattern = pat, message = e.message, file = path }
 			end
 		else
 			return path .. ": unknown field '" .. k .. "' in the returned table" .. did_you_mean(k)
 		end
 	end
 	FILES[#FILES + 1] = f
+	LINT_KEY_ANY, LINT_VALUE_ANY = any_of(LINT_KEY), any_of(LINT_VALUE)
 	return nil
 end
 
@@ -414,8 +453,7 @@ local function audit(hook, path, before, after)
 end
 
 local function audit_diff(hook, before, after, where)
-	local out = {}
-	diff_into(out, before, after, where)
+	local out = diff(before, after, where)
 	for _, d in ipairs(out) do audit(hook, d.path, d.before, d.after) end
 end
 
@@ -501,30 +539,42 @@ local VISIT = {
 }
 
 -- Lint: findings "kind key path: message" for keys and string values.
-local function lint_walk(node, path, out)
+-- The walk keeps the keys on a stack and builds a path string only for a
+-- finding: most of an object has none.
+local LPATH = {}
+
+local function lpath(depth)
+	local p = ""
+	for i = 1, depth do p = join(p, LPATH[i]) end
+	return p
+end
+
+local function lint_walk(node, depth, out)
 	if type(node) == "string" then
+		if not LINT_VALUE_ANY:match(node) then return end
 		for _, e in ipairs(LINT_VALUE) do
-			if e.rx:match(node) then out[#out + 1] = { path = path, message = e.message } end
+			if e.rx:match(node) then out[#out + 1] = { path = lpath(depth), message = e.message } end
 		end
 		return
 	end
-	if type(node) ~= "table" then return end
 	local arr = is_array(node)
+	local d = depth + 1
 	for k, v in next, node do
-		local p = join(path, k)
-		if not arr and type(k) == "string" then
+		LPATH[d] = k
+		if not arr and LINT_KEY_ANY and type(k) == "string" and LINT_KEY_ANY:match(k) then
 			for _, e in ipairs(LINT_KEY) do
-				if e.rx:match(k) then out[#out + 1] = { path = p, message = e.message } end
+				if e.rx:match(k) then out[#out + 1] = { path = lpath(d), message = e.message } end
 			end
 		end
-		lint_walk(v, p, out)
+		local tv = type(v)
+		if tv == "table" or (tv == "string" and LINT_VALUE_ANY) then lint_walk(v, d, out) end
 	end
 end
 
 local function lint(kind, key, obj, lines)
 	if #LINT_KEY == 0 and #LINT_VALUE == 0 then return end
 	local out = {}
-	lint_walk(obj, "", out)
+	lint_walk(obj, 0, out)
 	tsort(out, function(a, b)
 		if a.path ~= b.path then return a.path < b.path end
 		return a.message < b.message
@@ -685,9 +735,8 @@ end
 
 -- M.compare(got, expected): nil when equal, else the first difference.
 function M.compare(got, expected)
-	local out = {}
 	expected, got = unjson_pairs(expected, got)
-	diff_into(out, expected, got, "")
+	local out = diff(expected, got, "")
 	if #out == 0 then return nil end
 	local d = out[1]
 	local p = d.path == "" and "(object)" or d.path

@@ -191,16 +191,12 @@ static int load_msgh(lua_State *L)
 
 /* ---- the users' sandbox ---- */
 
-/* _G.__index (t, k) -> value; upvalue 1: the real globals. */
-static int sb_index(lua_State *L)
+/* __index of the real globals table, reached (through the users' _G,
+ * whose __index is that table) only for a name that does not exist:
+ * (t, k) -> raises "undeclared global 'k'". Existing names are found by
+ * the VM without calling anything. */
+static int sb_undeclared(lua_State *L)
 {
-	if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "_G") == 0) {
-		lua_pushvalue(L, 1);
-		return 1;
-	}
-	lua_pushvalue(L, 2);
-	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-		return 1;
 	return luaL_error(L, "undeclared global '%s'", luaL_tolstring(L, 2, NULL));
 }
 
@@ -335,7 +331,6 @@ static int setup(lua_State *L)
 	lua_newtable(L);
 	lua_newtable(L);
 	lua_pushvalue(L, g);
-	lua_pushcclosure(L, sb_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushvalue(L, g);
 	lua_pushcclosure(L, sb_newindex, 1);
@@ -343,6 +338,15 @@ static int setup(lua_State *L)
 	lua_pushliteral(L, "locked");
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
+	/* _G names the proxy; a missing name raises */
+	lua_pushvalue(L, -1);
+	lua_setfield(L, g, "_G");
+	lua_newtable(L);
+	lua_pushcfunction(L, sb_undeclared);
+	lua_setfield(L, -2, "__index");
+	lua_pushliteral(L, "locked");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, g);
 	r->proxy_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pushboolean(L, 1);
 	return 1;
@@ -416,7 +420,7 @@ int rules_open(rules **out, const rules_opts *o, dbx_err *err)
 	}
 	r->L = L;
 	*(rules **)lua_getextraspace(L) = r;
-	lua_gc(L, LUA_GCGEN, 0, 0);
+	lua_gc(L, LUA_GCINC, 0, 0, 0);
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	err_clear(err);
 	lua_pushcfunction(L, setup);
