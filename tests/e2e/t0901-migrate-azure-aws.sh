@@ -27,32 +27,32 @@ fake_state "$az_URL" az.json
 fake_state "$aws_URL" aws.json
 curl -sf "$aws_URL/__fake/requests" >req1.json
 
-check "the AWS fake rejected nothing" jq -e >/dev/null '[.mutations[] | select(.status >= 400)] | length == 0' req1.json
-check "the target is an AWS workspace" jq -e >/dev/null '.cloud == "aws"' aws.json
+check "the AWS fake rejected nothing" jq_ok '[.mutations[] | select(.status >= 400)] | length == 0' req1.json
+check "the target is an AWS workspace" jq_ok '.cloud == "aws"' aws.json
 for k in users groups service_principals cluster_policies instance_pools sql_warehouses global_init_scripts repos jobs; do
 	check "$k: as many in the target as in the source" test \
 		"$(jq ".$k | length" aws.json)" -eq "$(jq ".$k | length" az.json)"
 done
 check "clusters: every interactive one, once" test \
 	"$(jq '[.clusters[] | select(.cluster_source != "JOB")] | length' az.json)" -eq "$(jq '.clusters | length' aws.json)"
-check "no duplicate names in any kind" jq -e >/dev/null '
+check "no duplicate names in any kind" jq_ok '
 	[.users[].userName] as $u | [.groups[].displayName] as $g | [.clusters[].cluster_name] as $c |
 	[.jobs[].settings.name] as $j | [.instance_pools[].instance_pool_name] as $p |
 	all([$u, $g, $c, $j, $p][]; length == (unique | length))' aws.json
 check "no Azure node type or attribute is left in compute" sh -c '
 	! jq -c ".clusters, .instance_pools, .jobs, .cluster_policies" aws.json | grep -Eq "Standard_|azure_attributes|_AZURE\""'
-check "clusters carry aws_attributes" jq -e >/dev/null '[.clusters[] | select(.aws_attributes == null)] | length == 0' aws.json
-check "every cluster is left terminated" jq -e >/dev/null '[.clusters[] | select(.state != "TERMINATED")] | length == 0' aws.json
+check "clusters carry aws_attributes" jq_ok '[.clusters[] | select(.aws_attributes == null)] | length == 0' aws.json
+check "every cluster is left terminated" jq_ok '[.clusters[] | select(.state != "TERMINATED")] | length == 0' aws.json
 check "principals are mapped to the new domain" sh -c '
 	! jq -c ".users, .groups, .permissions, .secrets, .jobs" aws.json | grep -qi "@contoso\\.com" &&
 	jq -e "[.users[].userName | select(endswith(\"@example.org\"))] | length == 8" aws.json >/dev/null'
-check "home folders follow the users" jq -e >/dev/null '
+check "home folders follow the users" jq_ok '
 	[.workspace[].path | select(startswith("/Users/"))] | length > 0 and all(test("^/Users/[^/]+@example\\.org(/|$)"))' aws.json
 check "notebook and file sources are byte-identical" sh -c '
 	jq -c "[.workspace[] | select(.object_type != \"DIRECTORY\") | [.object_type, .language, .content]] | sort" az.json >a
 	jq -c "[.workspace[] | select(.object_type != \"DIRECTORY\") | [.object_type, .language, .content]] | sort" aws.json >b
 	[ "$(jq length a)" -gt 0 ] && cmp -s a b'
-check "job references point at the target's objects" jq -e >/dev/null '
+check "job references point at the target's objects" jq_ok '
 	([.clusters[].cluster_id]) as $c | ([.instance_pools[].instance_pool_id]) as $p |
 	([.cluster_policies[].policy_id]) as $pol | ([.jobs[].job_id]) as $j | ([.sql_warehouses[].id]) as $w |
 	[.jobs[].settings | (.tasks[]? // empty) |
@@ -81,7 +81,7 @@ perm_view() {	# STATE DOMAIN_SED
 perm_view az.json 's/@contoso\.com/@example.org/Ig' | grep -v "	?	" >perm.src
 perm_view aws.json 's/x/x/' >perm.dst
 check "permissions are carried over, entry by entry" sh -c '[ -s perm.src ] && cmp -s perm.src perm.dst || { diff perm.src perm.dst | head -8 | sed "s/^/# /"; exit 1; }'
-check "every schedule, trigger and continuous run is paused" jq -e >/dev/null '
+check "every schedule, trigger and continuous run is paused" jq_ok '
 	[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select(.pause_status != "PAUSED")] | length == 0' aws.json
 check "validation found no difference" grep -q "no differences" migrate1.out
 
@@ -99,7 +99,7 @@ fake_state "$aws_URL" aws2.json
 fake_state "$az_URL" az2.json
 check "cutover un-paused in the target what ran in the source" test \
 	"$(jq '[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select(.pause_status == "UNPAUSED")] | length' aws2.json)" -eq "$running"
-check "cutover paused the source" jq -e >/dev/null '
+check "cutover paused the source" jq_ok '
 	[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select((.pause_status // "UNPAUSED") != "PAUSED")] | length == 0' az2.json
 check "jobs paused in the source stay paused in the target" test \
 	"$(jq '[.jobs[] | select(.settings.name == "hourly-kpis") | .settings.schedule.pause_status] | .[0]' aws2.json)" = '"PAUSED"'

@@ -23,11 +23,11 @@ migrate() {	# SESSION TARGET
 expect_exit 0 "migrate into the well-behaved fake exits 0" migrate clean CLEAN
 expect_exit 0 "migrate into the faulty fake exits 0" migrate faulty FAULTY
 curl -sf "$faulty_URL/__fake/requests" >req.json
-check "faults were injected" jq -e >/dev/null '[.mutations[] | select(.status >= 500)] | length > 0' req.json
+check "faults were injected" jq_ok '[.mutations[] | select(.status >= 500)] | length > 0' req.json
 fake_state "$clean_URL" clean.json
 fake_state "$faulty_URL" faulty.json
 diff_states "same final state as without faults" clean.json faulty.json
-check "no duplicate names" jq -e >/dev/null '
+check "no duplicate names" jq_ok '
 	[[.users[].userName], [.groups[].displayName], [.service_principals[].displayName],
 	 [.clusters[].cluster_name], [.jobs[].settings.name], [.instance_pools[].instance_pool_name],
 	 [.cluster_policies[].name], [.workspace[].path], [.secrets[].name]] | all(length == (unique | length))' faulty.json

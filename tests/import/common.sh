@@ -72,3 +72,6 @@ diff_states() {
 	if cmp -s "$2.norm" "$3.norm"; then ok "$1"; else
 		nok "$1"; diff "$2.norm" "$3.norm" | head -30 | sed 's/^/# /'; fi
 }
+
+# jq_ok ARGS..: jq -e, quietly (for `check DESC jq_ok FILTER FILE`).
+jq_ok() { jq -e "$@" >/dev/null; }

@@ -22,7 +22,7 @@ fake_state "$src_URL" src.json
 fake_state "$dst_URL" dst.json
 curl -sf "$dst_URL/__fake/requests" >req1.json
 
-check "the target rejected nothing" jq -e >/dev/null '[.mutations[] | select(.status >= 400)] | length == 0' req1.json
+check "the target rejected nothing" jq_ok '[.mutations[] | select(.status >= 400)] | length == 0' req1.json
 for k in users groups service_principals cluster_policies instance_pools sql_warehouses global_init_scripts repos; do
 	check "$k: every object once" sh -c "
 		a=\$(jq -c '[.$k[] | (.userName // .displayName // .name // .instance_pool_name // .path)] | sort' src.json)
@@ -33,7 +33,7 @@ check "clusters: every interactive cluster once, none from job runs" sh -c '
 	a=$(jq -c "[.clusters[] | select(.cluster_source != \"JOB\") | .cluster_name] | sort" src.json)
 	b=$(jq -c "[.clusters[] | .cluster_name] | sort" dst.json)
 	[ "$a" = "$b" ]'
-check "clusters are left terminated" jq -e >/dev/null '[.clusters[] | select(.state != "TERMINATED")] | length == 0' dst.json
+check "clusters are left terminated" jq_ok '[.clusters[] | select(.state != "TERMINATED")] | length == 0' dst.json
 check "jobs: every job once" sh -c '
 	[ "$(jq -c "[.jobs[].settings.name] | sort" src.json)" = "$(jq -c "[.jobs[].settings.name] | sort" dst.json)" ]'
 check "no source id is left in the target's jobs and clusters" sh -c '
@@ -65,14 +65,14 @@ check "notebook and file sources are byte-identical" sh -c '
 same_view "permissions are carried over (the importing admin's entries aside)" '[.permissions[] |
 	{t: .object_type, o: .object_id, a: [.access_control_list[] | select(.user_name != "admin@fake.local")]} |
 	select(.a != [])] | sort_by(tojson)'
-check "every schedule, trigger and continuous run is paused in the target" jq -e >/dev/null '
+check "every schedule, trigger and continuous run is paused in the target" jq_ok '
 	[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select(.pause_status != "PAUSED")] | length == 0' dst.json
 check "cutover.jsonl keeps the originals of what was running" sh -c '
 	n=$(jq "[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select((.pause_status // \"UNPAUSED\") != \"PAUSED\")] | length" src.json)
 	[ "$n" -gt 0 ] && [ "$(wc -l <'"$S"'/import/cutover.jsonl)" -eq "$n" ] &&
 	jq -e "(.restore | to_entries[0].value.pause_status) == \"UNPAUSED\"" '"$S"'/import/cutover.jsonl >/dev/null'
 check "the ID journal maps every job" test "$(jq -r 'select(.kind == "jobs") | .key' $S/import/ids.jsonl | wc -l)" -eq 8
-check "the ID journal maps source cluster ids to new ones" jq -se >/dev/null '
+check "the ID journal maps source cluster ids to new ones" jq_ok -s '
 	[.[] | select(.kind == "clusters")] | length == 6 and all(.source_id != .target_id and (.target_id | length > 0))' $S/import/ids.jsonl
 check "the Key Vault scope and secret values are manual follow-ups" sh -c '
 	grep -q "kv-contoso-prod" '"$S"'/import/manual.jsonl && grep -q "re-enter" '"$S"'/import/manual.jsonl &&

@@ -19,7 +19,7 @@ cp -r migration/s migration/f
 expect_exit 0 "clean import exits 0" "$DBXMIG" import --profile CLEAN --session s --rate-limit 0
 expect_exit 0 "import under faults exits 0" "$DBXMIG" import --profile FAULTY --session f --parallel 8 --rate-limit 0
 curl -sf "$faulty_URL/__fake/requests" >req.json
-check "faults were injected (some request failed)" jq -e >/dev/null \
+check "faults were injected (some request failed)" jq_ok \
 	'[.mutations[] | select(.status >= 500)] | length > 0' req.json
 fake_state "$clean_URL" clean.json
 fake_state "$faulty_URL" faulty.json
@@ -27,7 +27,7 @@ diff_states "the target ends as after a clean import" clean.json faulty.json
 for k in users groups service_principals cluster_policies instance_pools clusters sql_warehouses global_init_scripts repos; do
 	check "$k: no duplicate name" sh -c "jq -e '[.$k[] | (.userName // .displayName // .cluster_name // .name // .instance_pool_name // .path)] | length == (unique | length)' faulty.json >/dev/null"
 done
-check "jobs: no duplicate name" jq -e >/dev/null '[.jobs[].settings.name] | length == (unique | length)' faulty.json
+check "jobs: no duplicate name" jq_ok '[.jobs[].settings.name] | length == (unique | length)' faulty.json
 check "every object is journaled once" sh -c '
 	[ "$(jq -r .key migration/f/import/ids.jsonl | sort | uniq -d | wc -l)" -eq 0 ]'
 done_testing

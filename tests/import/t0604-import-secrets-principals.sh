@@ -38,7 +38,7 @@ check "the other jobs landed" test "$(jq -r 'select(.kind == "jobs") | .key' mig
 check "the ACL naming an absent principal fails clearly" sh -c '
 	grep -F "ghost@nowhere.example" migration/s/logs/failed_import_jobs.jsonl | grep -q "does not exist in the target"'
 fake_state "$dst_URL" st1.json
-check "the secret value given is in the target" jq -e >/dev/null --arg v "$secret" '
+check "the secret value given is in the target" jq_ok --arg v "$secret" '
 	[.secrets[] | select(.name == "etl-secrets") | .keys[] | select(.key == "sqlserver-password") | .value] == [$v]' st1.json
 check "the secret value is in no session file and no output" sh -c '
 	! grep -rqF "$1" migration run1.out run1.err' sh "$secret"
@@ -51,9 +51,9 @@ expect_exit 1 "with --skip-missing-principals only the bad reference still fails
 check "the dropped entry is reported as a follow-up" sh -c '
 	grep -F "ghost@nowhere.example" migration/s/import/manual.jsonl | grep -q "dropped"'
 fake_state "$dst_URL" st2.json
-check "the rest of that job's ACL is in the target" jq -e >/dev/null '
+check "the rest of that job's ACL is in the target" jq_ok '
 	([.jobs[] | select(.settings.name == "hourly-kpis") | .job_id | tostring]) as $id |
 	[.permissions[] | select(.object_type == "jobs" and (.object_id | tostring) == $id[0]) | .access_control_list[] |
 	 select(.user_name != "admin@fake.local")] | length >= 1' st2.json
-check "no job was created twice" jq -e >/dev/null '[.jobs[].settings.name] | length == (unique | length) and length == 7' st2.json
+check "no job was created twice" jq_ok '[.jobs[].settings.name] | length == (unique | length) and length == 7' st2.json
 done_testing
