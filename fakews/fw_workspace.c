@@ -394,9 +394,18 @@ static cJSON *obj_json(const fw_wsobj *o)
 /* Looks PATH up; answers the real 404 (or 400 for a bad path) when absent. */
 static fw_wsobj *lookup(fw_ctx *c, const char *path)
 {
+	char buf[4096];
 	if (!path) {
 		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: path");
 		return NULL;
+	}
+	size_t l = strlen(path);
+	if (l > 1 && path[l - 1] == '/' && l < sizeof buf) {
+		/* "/Shared/" means "/Shared", as in the real API */
+		while (l > 1 && path[l - 1] == '/')
+			l--;
+		snprintf(buf, sizeof buf, "%.*s", (int)l, path);
+		path = buf;
 	}
 	if (!valid_path(path)) {
 		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Path (%s) is not a valid absolute path", path);

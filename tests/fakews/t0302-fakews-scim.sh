@@ -71,6 +71,8 @@ call GET "$S/Groups?filter=displayName%20eq%20%22engineering%22"
 jqok "the new displayName is found by filter" ".totalResults == 1 and .Resources[0].members[0].value == \"$bob\""
 call GET "$S/Users/$eve"
 jqok "PUT dropped eve's membership" '.groups == []'
+call PATCH "$S/Groups/$g" '{"Operations": [{"op": "replace", "path": "displayName", "value": "engineering"}]}'
+is 200 "PATCH setting a group's own name again is no conflict"
 call DELETE "$S/Users/$bob"
 is 204 "DELETE user: 204"
 call GET "$S/Groups/$g"

@@ -65,6 +65,8 @@ call POST /api/2.0/workspace/mkdirs '{"path": "/Shared/new/x"}'
 err 400 RESOURCE_ALREADY_EXISTS "mkdirs through a notebook is refused"
 call GET "/api/2.0/workspace/list?path=/Shared"
 jqok "list: direct children only, sorted" '[.objects[].path] == ["/Shared/a", "/Shared/auto", "/Shared/data.csv", "/Shared/lib", "/Shared/new"]'
+call GET "/api/2.0/workspace/list?path=/Shared/a/b/"
+jqok "a trailing slash is ignored" '[.objects[].path] == ["/Shared/a/b/c"]'
 call GET "/api/2.0/workspace/list?path=/Shared/a/b/c"
 jqok "an empty folder lists no objects key" 'has("objects") | not'
 
