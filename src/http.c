@@ -417,9 +417,9 @@ int ws_open(ws **out, const cfg_profile *p, const http_opts *o, dbx_err *err)
 		return err_set(err, ERR_CONFIG, p->host,
 			       "plain http is allowed for loopback hosts only");
 	}
-	if (w->o.insecure)
-		log_warn("WARNING: --insecure: TLS certificates of %s are NOT verified; anyone on "
-			 "the network path can read your credentials", w->prof.host);
+	if (w->o.insecure)	/* loud: at error level, so even -q shows it */
+		log_error("WARNING: --insecure: TLS certificates of %s are NOT verified; anyone "
+			  "on the network path can read your credentials", w->prof.host);
 	if (w->prof.auth == AUTH_OAUTH_M2M) {
 		if (oauth_fetch(w, err)) {
 			ws_close(w);
@@ -685,9 +685,9 @@ static void finish(ws *w, req *r, CURLcode cc)
 	r->easy = NULL;
 	w->inflight--;
 	snprintf(where, sizeof where, "%s %s", r->method, r->path);
-	log_debug("%s %s%s%s -> %ld (%lld ms)%s%s", r->method, r->path, r->query ? "?" : "",
-		  r->query ? r->query : "", status, elapsed, cc ? ": " : "",
-		  cc ? curl_easy_strerror(cc) : "");
+	log_debug("%s %s%s%s%s -> %ld (%lld ms, attempt %d)%s%s", r->method, w->prof.host, r->path,
+		  r->query ? "?" : "", r->query ? r->query : "", status, elapsed, r->attempts,
+		  cc ? ": " : "", cc ? curl_easy_strerror(cc) : "");
 	err_clear(&e);
 
 	if (r->too_big || cc == CURLE_FILESIZE_EXCEEDED ||

@@ -633,7 +633,11 @@ static void test_debug_log_redacted(void **state)
 	unlink(path);
 	assert_true(n > 0);
 	buf[n] = '\0';
-	assert_non_null(strstr(buf, "GET /api/2.0/clusters/list -> 200"));
+	{	/* method, full URL, status, time */
+		char want[128];
+		snprintf(want, sizeof want, "GET %s/api/2.0/clusters/list -> 200 (", srv.url);
+		assert_non_null(strstr(buf, want));
+	}
 	assert_non_null(strstr(buf, "TLS certificates of http://127.0.0.1"));
 	assert_non_null(strstr(buf, "are NOT verified"));
 	assert_non_null(strstr(buf, "Bearer ****"));
