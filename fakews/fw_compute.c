@@ -755,6 +755,27 @@ static void ip_add(fw_ctx *c)
 	fw_reply(c, 200, NULL);
 }
 
+static void ip_edit(fw_ctx *c)
+{
+	cJSON *b = fw_body(c);
+	if (!b || !aws_only(c))
+		return;
+	const char *arn = fw_str(b, "instance_profile_arn");
+	cJSON *o = arn ? fw_coll_get(fw_coll_of(c->s, FW_INSTANCE_PROFILES), arn) : NULL;
+	if (!o) {
+		fw_error(c, 400, "RESOURCE_DOES_NOT_EXIST", "Instance profile %s does not exist.", arn ? arn : "(missing)");
+		return;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "iam_role_arn");
+	if (fw_str(b, "iam_role_arn"))
+		cJSON_AddStringToObject(o, "iam_role_arn", fw_str(b, "iam_role_arn"));
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "is_meta_instance_profile");
+	cJSON_AddBoolToObject(o, "is_meta_instance_profile",
+			      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "is_meta_instance_profile")));
+	c->mutated = 1;
+	fw_reply(c, 200, NULL);
+}
+
 static void ip_list(fw_ctx *c)
 {
 	fw_coll *col = fw_coll_of(c->s, FW_INSTANCE_PROFILES);
@@ -815,6 +836,7 @@ const fw_route fw_compute_routes[] = {
 	{"POST", "/api/2.0/policies/clusters/delete", policies_delete},
 	{"POST", "/api/2.0/instance-profiles/add", ip_add},
 	{"GET", "/api/2.0/instance-profiles/list", ip_list},
+	{"POST", "/api/2.0/instance-profiles/edit", ip_edit},
 	{"POST", "/api/2.0/instance-profiles/remove", ip_remove},
 	{NULL, NULL, NULL},
 };

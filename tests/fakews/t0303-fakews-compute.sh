@@ -157,6 +157,10 @@ call POST /api/2.1/clusters/create '{"cluster_name": "x", "spark_version": "15.4
 is 200 "aws accepts a registered instance profile and a GPU type"
 call GET "/api/2.1/clusters/get?cluster_id=$(jq -r .cluster_id body.json)"
 jqok "aws defaults: zone_id auto, first_on_demand 1" '.aws_attributes.zone_id == "auto" and .aws_attributes.first_on_demand == 1'
+call POST /api/2.0/instance-profiles/edit '{"instance_profile_arn": "arn:aws:iam::123456789012:instance-profile/etl", "iam_role_arn": "arn:aws:iam::123456789012:role/etl", "is_meta_instance_profile": true}'
+is 200 "instance profile edit"
+call GET /api/2.0/instance-profiles/list
+jqok "... applied" '.instance_profiles[0].iam_role_arn == "arn:aws:iam::123456789012:role/etl" and .instance_profiles[0].is_meta_instance_profile == true'
 call POST /api/2.0/instance-profiles/remove '{"instance_profile_arn": "arn:aws:iam::123456789012:instance-profile/etl"}'
 is 200 "instance profile removed"
 call GET /api/2.0/instance-profiles/list
