@@ -400,6 +400,11 @@ static void item_fail(item *it, const dbx_err *e)
 		copy.cls = ERR_FAILED;
 	it->st = IT_FAILED;
 	cnt_of(x, it->k)->failed++;
+	if (x->o->dry_run) {
+		/* a dry run writes nothing, not even the failure log */
+		say_plan(x, "fail", it, copy.msg);
+		return;
+	}
 	store_fail(x->st, "import", kind_name(it->k), it->key, &copy);
 }
 
