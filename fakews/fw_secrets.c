@@ -230,7 +230,8 @@ static void secrets_list(fw_ctx *c)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "key", fw_str(e, "key") ? fw_str(e, "key") : "");
 		const cJSON *ts = cJSON_GetObjectItemCaseSensitive(e, "last_updated_timestamp");
-		cJSON_AddNumberToObject(o, "last_updated_timestamp", cJSON_IsNumber(ts) ? ts->valuedouble : 0);
+		/* seeded keys without a time get a fixed one, so lists are stable */
+		cJSON_AddNumberToObject(o, "last_updated_timestamp", cJSON_IsNumber(ts) ? ts->valuedouble : 1700000000000.0);
 		cJSON_AddItemToArray(arr, o);
 	}
 	fw_reply(c, 200, r);
