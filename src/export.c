@@ -10,6 +10,7 @@
  * walked rather than paged: each directory listing is a "page". */
 #include "export.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,109 @@ static void strset_free(strset *s)
 	s->cap = s->n = 0;
 }
 
+/* ---- the blob writer: notebook contents go to disk on a thread ----
+ * Writing a blob costs a few file-system calls that would otherwise stall
+ * the request loop; the thread takes them off it. It only calls
+ * store_blob_write (which touches no shared store state but the root
+ * path); jobs are handed over and taken back under one mutex. */
+typedef struct blob_job {
+	struct blob_job *next;
+	char *name;
+	char *data;
+	size_t len;
+	int done, failed;
+	dbx_err err;
+} blob_job;
+
+typedef struct blob_writer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	blob_job *head, *tail;
+	int stop, running;
+	store *st;
+	const char *phase;
+} blob_writer;
+
+static void *blob_thread(void *arg)
+{
+	blob_writer *bw = arg;
+
+	pthread_mutex_lock(&bw->mu);
+	for (;;) {
+		blob_job *j;
+		while (!bw->head && !bw->stop)
+			pthread_cond_wait(&bw->work, &bw->mu);
+		if (!bw->head)
+			break;
+		j = bw->head;
+		bw->head = j->next;
+		if (!bw->head)
+			bw->tail = NULL;
+		pthread_mutex_unlock(&bw->mu);
+		j->failed = store_blob_write(bw->st, bw->phase, j->name, strlen(j->name), j->data,
+					     j->len, &j->err) != 0;
+		free(j->data);
+		j->data = NULL;
+		pthread_mutex_lock(&bw->mu);
+		j->done = 1;
+		pthread_cond_broadcast(&bw->done);
+	}
+	pthread_mutex_unlock(&bw->mu);
+	return NULL;
+}
+
+static int blob_writer_start(blob_writer *bw, store *st, const char *phase)
+{
+	bw->st = st;
+	bw->phase = phase;
+	if (pthread_mutex_init(&bw->mu, NULL))
+		return -1;
+	if (pthread_cond_init(&bw->work, NULL) || pthread_cond_init(&bw->done, NULL) ||
+	    pthread_create(&bw->th, NULL, blob_thread, bw)) {
+		pthread_mutex_destroy(&bw->mu);
+		return -1;
+	}
+	bw->running = 1;
+	return 0;
+}
+
+/* Queues a job (the writer frees j->data; the caller frees j after done). */
+static void blob_writer_put(blob_writer *bw, blob_job *j)
+{
+	pthread_mutex_lock(&bw->mu);
+	if (bw->tail)
+		bw->tail->next = j;
+	else
+		bw->head = j;
+	bw->tail = j;
+	pthread_cond_signal(&bw->work);
+	pthread_mutex_unlock(&bw->mu);
+}
+
+static void blob_writer_wait(blob_writer *bw, blob_job *j)
+{
+	pthread_mutex_lock(&bw->mu);
+	while (!j->done)
+		pthread_cond_wait(&bw->done, &bw->mu);
+	pthread_mutex_unlock(&bw->mu);
+}
+
+static void blob_writer_stop(blob_writer *bw)
+{
+	if (!bw->running)
+		return;
+	pthread_mutex_lock(&bw->mu);
+	bw->stop = 1;
+	pthread_cond_signal(&bw->work);
+	pthread_mutex_unlock(&bw->mu);
+	pthread_join(bw->th, NULL);
+	pthread_cond_destroy(&bw->work);
+	pthread_cond_destroy(&bw->done);
+	pthread_mutex_destroy(&bw->mu);
+	bw->running = 0;
+}
+
 /* ---- run state ---- */
 typedef struct exp_run exp_run;
 
@@ -132,7 +236,9 @@ struct exp_run {
 	 * re-run fetches those objects again */
 	cJSON *pending[BATCH];
 	struct exp_kind *pending_kind[BATCH];
+	blob_job *pending_job[BATCH];
 	int npending;
+	blob_writer bw;
 	const char *phase;	/* "export", or "validation" (export_opts.phase) */
 	dbx_err fatal_err;
 };
@@ -146,6 +252,7 @@ typedef struct exp_obj {
 	cJSON *extra[MAX_EXTRAS];
 	char *content;		/* decoded notebook/file source */
 	size_t content_len;
+	int has_blob;		/* content handed to the blob writer */
 	char id[ID_MAX];
 	char *name;		/* key as seen in the list (workspace: the path) */
 	int pending;
@@ -277,17 +384,24 @@ static void flush_pending(exp_run *run)
 
 	if (!run->npending)
 		return;
+	for (int i = 0; i < run->npending; i++)
+		blob_writer_wait(&run->bw, run->pending_job[i]);
 	synced = store_sync(run->st, &e) == 0;
 	for (int i = 0; i < run->npending; i++) {
 		exp_kind *ek = run->pending_kind[i];
 		cJSON *rec = run->pending[i];
-		if (!synced || jsonl_out_put(ek->out, rec, &e)) {
+		blob_job *j = run->pending_job[i];
+		if (j->failed)
+			e = j->err;
+		if (j->failed || !synced || jsonl_out_put(ek->out, rec, &e)) {
 			const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
 			store_fail(run->st, run->phase, ek->k->name, key ? key : "?", &e);
 			ek->exported--;
 			ek->failed++;
 		}
 		cJSON_Delete(rec);
+		free(j->name);
+		free(j);
 	}
 	run->npending = 0;
 }
@@ -339,10 +453,19 @@ static void obj_finish(exp_obj *o)
 		ek->already++;
 		goto out;
 	}
-	if (o->content && store_blob_write(run->st, run->phase, key, strlen(key), o->content,
-					   o->content_len, &e)) {
-		o->err = e;
-		goto failed;
+	if (o->content) {
+		blob_job *j = calloc(1, sizeof *j);
+		if (!j || !(j->name = strdup(key))) {
+			free(j);
+			err_set(&o->err, ERR_IO, NULL, "out of memory");
+			goto failed;
+		}
+		j->data = o->content;
+		j->len = o->content_len;
+		o->content = NULL;
+		run->pending_job[run->npending] = j;
+		blob_writer_put(&run->bw, j);
+		o->has_blob = 1;
 	}
 	rec = cJSON_CreateObject();
 	cJSON_AddStringToObject(rec, "key", key);
@@ -354,7 +477,7 @@ static void obj_finish(exp_obj *o)
 		cJSON_AddNullToObject(rec, "id");
 	cJSON_AddItemToObject(rec, "object", o->obj);
 	o->obj = NULL;
-	if (o->content) {
+	if (o->has_blob) {
 		run->pending[run->npending] = rec;
 		run->pending_kind[run->npending++] = ek;
 		rec = NULL;
@@ -1147,6 +1270,10 @@ int export_run(const export_opts *o)
 	if (store_meta_save(st, &err))
 		goto out;
 	store_blob_defer_sync(st, 1);
+	if (blob_writer_start(&run->bw, st, run->phase)) {
+		err_set(&err, ERR_IO, NULL, "cannot start the blob writer thread");
+		goto out;
+	}
 	if (ws_open(&run->w, &prof, &ho, &err))
 		goto out;
 
@@ -1203,6 +1330,10 @@ int export_run(const export_opts *o)
 	}
 	rc = 0;
 out:
+	if (run) {
+		flush_pending(run);
+		blob_writer_stop(&run->bw);
+	}
 	/* the live line goes before the summary is printed */
 	for (size_t i = 0; run && i < kind_count(); i++)
 		if (run->kinds[i].prog) {
