@@ -727,7 +727,10 @@ int report_html(const report *r, const char *path, dbx_err *err)
 			cell(o, row_value(w, s));
 		fputs("</tr>\n", o);
 	}
-	fputs("</tbody>\n</table>\n</section>\n", o);
+	fputs("</tbody>\n</table>\n<p class=\"muted\">source: objects read from the source "
+	      "(exported or failed); exported, transformed, imported: records of each phase; "
+	      "failed: objects a phase gave up on (logs/failed_*); validated: objects the target "
+	      "holds as the rules said; differences: findings below.</p>\n</section>\n", o);
 
 	fputs("<section>\n<h2>Chart</h2>\n", o);
 	svg_chart(o, r);

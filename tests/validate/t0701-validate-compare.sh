@@ -116,6 +116,11 @@ check "session.json records the validation" \
 expect_exit 2 "unknown session: exit 2" val --session nope --against B
 check "names the directory" contains err.txt "nope"
 expect_exit 2 "--against with --profile: usage" val --session A --against B --profile X
+expect_exit 2 "target mode without mapped/: exit 2" val --session A --profile X
+check "says what to run first" contains err.txt "nothing to validate: the session has no mapped/ records"
+expect_exit 2 "no --session: usage" "$DBXMIG" validate --profile X
+check "names the missing option" contains err.txt "--session"
+expect_exit 2 "unknown kind in --only: usage" val --session A --against B --only jbos
 printf 'return {\n  jobs = { ignore = {"a..b"} },\n}\n' >bad1.lua
 expect_exit 3 "bad path in settings: exit 3" "$DBXMIG" validate --dir mig --settings bad1.lua --session A --against B
 check "names file, kind, field and path" contains err.txt "bad1.lua: jobs.ignore[1]: bad path 'a..b'"
