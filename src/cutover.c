@@ -119,14 +119,13 @@ int cutover_run(const cutover_opts *o)
 	ws *tw = NULL, *sw = NULL;
 	cfg_profile tp = { 0 }, sp = { 0 };
 	long changed = 0, failed = 0, records = 0;
-	char path[4096];
 
 	if (store_open(&st, o->dir ? o->dir : "./migration", o->session, 0, &err) < 0) {
 		err.cls = ERR_CONFIG;
 		goto out;
 	}
-	if (!o->dry_run && store_path(st, path, sizeof path, "logs/run.log"))
-		log_open_file(path);
+	if (o->dry_run)
+		log_close_file();	/* store_open opened the run log: a dry run writes nothing */
 	if (open_ws(o->profile, &tw, &tp, &err) < 0)
 		goto out;
 	have_t = 1;

@@ -1700,8 +1700,8 @@ int import_run(const import_opts *o)
 		err_set(&err, ERR_CONFIG, path, "no transformed objects: run `dbxmig transform` first");
 		goto out;
 	}
-	if (!o->dry_run && store_path(x.st, path, sizeof path, "logs/run.log"))
-		log_open_file(path);
+	if (o->dry_run)
+		log_close_file();	/* store_open opened the run log: a dry run writes nothing */
 	if (cfg_load_profile(o->profile, &prof, &err) < 0)
 		goto out;
 	have_prof = 1;

@@ -93,7 +93,10 @@ check "a re-run leaves the target as it was" cmp -s dst.json dst2.json
 start_fake dry --cloud azure --token tok-dry || exit 1
 write_cfg cfg DRY "$dry_URL" tok-dry
 rm -f "$S/import/ids.jsonl"
+find migration -type f -exec cksum {} + | sort >files.before
 expect_exit 0 "a dry run exits 0" "$DBXMIG" import --profile DRY --session s --dry-run --rate-limit 0
+find migration -type f -exec cksum {} + | sort >files.after
+check "the dry run wrote nothing in the session (not even the run log)" cmp -s files.before files.after
 check "the dry run calls no mutating endpoint" test "$(mutations "$dry_URL")" -eq 0
 check "the dry run plans a create per job" test "$(grep -c '^create  *jobs ' out.txt)" -eq 8
 check "the dry run names the manual Key Vault scope" grep -q 'manual  *secrets "kv-contoso-prod"' out.txt
