@@ -104,6 +104,9 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 static void step_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
+	/* from now on every instruction raises, so a pcall cannot swallow
+	 * the error and loop on */
+	lua_sethook(L, step_hook, LUA_MASKCOUNT, 1);
 	luaL_error(L, "instruction limit reached (a settings file is data: no long loops)");
 }
 

@@ -136,6 +136,8 @@ check "unknown global named" contains err.txt "unknown global 'os'"
 printf 'while true do end\n' >bad5.lua
 expect_exit 3 "sandbox: runaway settings stopped" "$DBXMIG" validate --dir mig --settings bad5.lua --session A --against B
 check "instruction limit named" contains err.txt "instruction limit"
+printf 'while true do pcall(function() while true do end end) end\n' >bad7.lua
+expect_exit 3 "sandbox: a pcall cannot swallow the limit" "$DBXMIG" validate --dir mig --settings bad7.lua --session A --against B
 printf 'return { jobs = { ignore = { ("x"):rep(1 << 27) } } }\n' >bad6.lua
 expect_exit 3 "sandbox: memory ceiling" "$DBXMIG" validate --dir mig --settings bad6.lua --session A --against B
 check "out of memory named with the file" contains err.txt "bad6.lua: out of memory"
