@@ -91,6 +91,44 @@ static cJSON *entry(const char *field, const char *who, const char *level, const
 	return e;
 }
 
+/* Adds LEVEL for a principal to OUT, merging into its entry when the
+ * principal is already listed (the real reply has one entry per
+ * principal with every level in all_permissions). */
+static void add_perm(cJSON *out, const char *field, const char *who, const char *level, const char *from)
+{
+	cJSON *e;
+	cJSON_ArrayForEach(e, out) {
+		const char *w = fw_str(e, field);
+		if (w && strcmp(w, who) == 0) {
+			cJSON *one = entry(field, who, level, from);
+			cJSON *p = cJSON_DetachItemFromArray(cJSON_GetObjectItemCaseSensitive(one, "all_permissions"), 0);
+			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(e, "all_permissions"), p);
+			cJSON_Delete(one);
+			return;
+		}
+	}
+	cJSON_AddItemToArray(out, entry(field, who, level, from));
+}
+
+/* Workspace objects inherit the direct ACLs of their parent folders. */
+static void add_inherited(fw_ctx *c, const struct ptype *t, const char *id, cJSON *out)
+{
+	char *end;
+	long long v = strtoll(id, &end, 10);
+	fw_wsobj *o = t->coll < 0 && !*end ? fw_ws_by_id(c->s, v) : NULL;
+	for (fw_wsobj *d = o ? o->parent : NULL; d && d->parent; d = d->parent) {
+		char key[64], from[64];
+		snprintf(key, sizeof key, "directories/%lld", (long long)d->object_id);
+		snprintf(from, sizeof from, "/directories/%lld", (long long)d->object_id);
+		const cJSON *st = fw_coll_get(fw_coll_of(c->s, FW_PERMS), key), *e;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(st, "access_control_list")) {
+			int f = pfield(e);
+			if (f >= 0 && fw_str(e, "permission_level"))
+				add_perm(out, pfields[f], fw_str(e, pfields[f]), fw_str(e, "permission_level"), from);
+		}
+	}
+}
+
 static void reply_acl(fw_ctx *c, const struct ptype *t, const char *id, const char *creator)
 {
 	char key[512], oid[512];
@@ -114,7 +152,8 @@ static void reply_acl(fw_ctx *c, const struct ptype *t, const char *id, const ch
 	}
 	if (t->owner && !has_owner && creator)
 		cJSON_AddItemToArray(out, entry("user_name", creator, t->owner, NULL));
-	cJSON_AddItemToArray(out, entry("group_name", "admins", "CAN_MANAGE", t->root));
+	add_inherited(c, t, id, out);
+	add_perm(out, "group_name", "admins", "CAN_MANAGE", t->root);
 	fw_reply(c, 200, r);
 }
 

@@ -106,6 +106,9 @@ for t in "instance-pools/$pid instance-pool CAN_ATTACH_TO" "cluster-policies/$po
 	call PUT "/api/2.0/permissions/$1" "{\"access_control_list\": [{\"group_name\": \"eng\", \"permission_level\": \"$3\"}]}"
 	jqok "PUT/GET $1: object_type $2" ".object_type == \"$2\" and .object_id == \"/$1\" and ([.access_control_list[] | select(.group_name == \"eng\")][0].all_permissions[0].permission_level == \"$3\")"
 done
+call GET "/api/2.0/permissions/notebooks/$nid"
+jqok "a notebook inherits its folder's grants" "[.access_control_list[] | select(.group_name == \"eng\") | .all_permissions[] | select(.inherited == true)][0] | .permission_level == \"CAN_READ\" and .inherited_from_object == [\"/directories/$did\"]"
+jqok "... merged into the principal's entry beside its direct grant" '[.access_control_list[] | select(.group_name == "eng")] | length == 1 and (.[0].all_permissions | length) == 2'
 call GET "/api/2.0/permissions/notebooks/$did"
 err 404 RESOURCE_DOES_NOT_EXIST "a directory id is not a notebook"
 call GET "/api/2.0/permissions/jobs/$jid/permissionLevels"
