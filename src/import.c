@@ -25,6 +25,7 @@
 #include "import.h"
 #include "kinds.h"
 #include "log.h"
+#include "progress.h"
 #include "store.h"
 
 #define MAX_ROUNDS 6
@@ -85,6 +86,7 @@ struct imp {
 	int progress;		/* objects landed in the current round */
 	idmap *pending;		/* source ids of the kind being imported */
 	idmap *gave_up;		/* members/permissions that failed for good: not retried */
+	progress *prog;		/* live line of the kind being imported, or NULL */
 };
 
 /* ---------------------------------------------------------------- utils */
@@ -400,6 +402,8 @@ static void item_fail(item *it, const dbx_err *e)
 		copy.cls = ERR_FAILED;
 	it->st = IT_FAILED;
 	cnt_of(x, it->k)->failed++;
+	if (x->prog)
+		progress_tick(x->prog, PROG_FAIL);
 	if (x->o->dry_run) {
 		/* a dry run writes nothing, not even the failure log */
 		say_plan(x, "fail", it, copy.msg);
@@ -655,6 +659,8 @@ static void land(item *it)
 		goto bad;
 	it->st = IT_DONE;
 	x->progress++;
+	if (x->prog)
+		progress_tick(x->prog, PROG_OK);
 	if (it->creating)
 		cnt_of(x, it->k)->created++;
 	else if (it->k->imp.update_method)
@@ -1149,7 +1155,9 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 	for (size_t i = 0; i < items.n; i++)
 		if (idmap_put(x->pending, "p", items.v[i]->src_id, "", NULL, err) < 0)
 			goto out;
-	log_info("import: %s: %zu objects", kind_name(k), items.n);
+	log_verbose("import: %s: %zu objects", kind_name(k), items.n);
+	if (!x->o->dry_run)
+		x->prog = progress_begin("import", kind_name(k), (long)items.n);
 
 	int need_list = k->imp.write != KIND_WRITE_WORKSPACE;
 	for (x->round = 0; x->round < MAX_ROUNDS; x->round++) {
@@ -1235,6 +1243,9 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 	}
 	rc = 0;
 out:
+	if (x->prog)
+		progress_end(x->prog);
+	x->prog = NULL;
 	idmap_close(idx);
 	idmap_close(x->pending);
 	x->pending = NULL;
