@@ -462,6 +462,126 @@ static int vars_pairs(lua_State *L)
 	return 3;
 }
 
+/* ---- lint scan ---- */
+typedef struct lscan {
+	lua_State *L;
+	regex *krx, *vrx;
+	int out;
+	lua_Integer n;
+	int depth;
+	struct {
+		const char *k;
+		size_t kl;
+		lua_Integer i;
+	} path[LJ_MAX_DEPTH + 1];
+} lscan;
+
+/* Pushes the JSON path of the current position, as the mantle writes it. */
+static void push_path(lscan *sc)
+{
+	luaL_Buffer b;
+	int i;
+
+	luaL_buffinit(sc->L, &b);
+	for (i = 0; i < sc->depth; i++) {
+		const char *k = sc->path[i].k;
+		size_t kl = sc->path[i].kl, j;
+		int plain = kl > 0;
+		if (!k) {
+			lua_pushfstring(sc->L, "[%I]", sc->path[i].i);
+			luaL_addvalue(&b);
+			continue;
+		}
+		for (j = 0; j < kl && plain; j++)
+			if (strchr(".[]\" \t\n\r\f\v", k[j]))
+				plain = 0;
+		if (plain) {
+			if (i)
+				luaL_addchar(&b, '.');
+			luaL_addlstring(&b, k, kl);
+		} else {
+			luaL_addstring(&b, "[\"");
+			luaL_addlstring(&b, k, kl);
+			luaL_addstring(&b, "\"]");
+		}
+	}
+	luaL_pushresult(&b);
+}
+
+/* Appends {path=, s=, key=} to the output list. */
+static void candidate(lscan *sc, const char *str, size_t len, int is_key)
+{
+	lua_createtable(sc->L, 0, 3);
+	push_path(sc);
+	lua_setfield(sc->L, -2, "path");
+	lua_pushlstring(sc->L, str, len);
+	lua_setfield(sc->L, -2, "s");
+	lua_pushboolean(sc->L, is_key);
+	lua_setfield(sc->L, -2, "key");
+	lua_rawseti(sc->L, sc->out, ++sc->n);
+}
+
+static void scan_table(lscan *sc, int t)
+{
+	lua_State *L = sc->L;
+	int arr = lj_is_array(L, t);
+
+	if (sc->depth >= LJ_MAX_DEPTH)
+		luaL_error(L, "lint: nesting deeper than %d", LJ_MAX_DEPTH);
+	luaL_checkstack(L, 6, "lint nesting");
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		int kt = lua_type(L, -2), vt = lua_type(L, -1);
+		size_t kl = 0, vl;
+		const char *k = NULL, *v;
+
+		if (kt == LUA_TSTRING) {
+			k = lua_tolstring(L, -2, &kl);
+			sc->path[sc->depth].k = k;
+			sc->path[sc->depth].kl = kl;
+		} else if (kt == LUA_TNUMBER && lua_isinteger(L, -2)) {
+			sc->path[sc->depth].k = NULL;
+			sc->path[sc->depth].i = lua_tointeger(L, -2) - (arr ? 1 : 0);
+		} else {
+			lua_pop(L, 1);
+			continue;
+		}
+		sc->depth++;
+		if (k && !arr && sc->krx && run(L, sc->krx, k, kl, 0) >= 0)
+			candidate(sc, k, kl, 1);
+		if (vt == LUA_TSTRING && sc->vrx) {
+			v = lua_tolstring(L, -1, &vl);
+			if (run(L, sc->vrx, v, vl, 0) >= 0)
+				candidate(sc, v, vl, 0);
+		} else if (vt == LUA_TTABLE) {
+			scan_table(sc, lua_gettop(L));
+		}
+		sc->depth--;
+		lua_pop(L, 1);
+	}
+}
+
+/* Lua: lint_scan(obj, keyrx|nil, valuerx|nil) -> list of {path, s, key}:
+ * every key matching keyrx and every string value matching valuerx. One
+ * call per object instead of one per string. */
+int dbxlib_lint_scan(lua_State *L)
+{
+	lscan *sc;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 3);
+	sc = lua_newuserdatauv(L, sizeof *sc, 0);	/* freed by the GC */
+	sc->L = L;
+	sc->krx = lua_isnil(L, 2) ? NULL : luaL_checkudata(L, 2, REGEX_MT);
+	sc->vrx = lua_isnil(L, 3) ? NULL : luaL_checkudata(L, 3, REGEX_MT);
+	sc->n = 0;
+	sc->depth = 0;
+	lua_newtable(L);
+	sc->out = lua_gettop(L);
+	scan_table(sc, 1);
+	return 1;
+}
+
 /* ---- CSV ---- */
 static int is_sp(char c) { return c == ' ' || c == '\t'; }
 

@@ -20,6 +20,11 @@ int dbxlib_push(lua_State *L, const char *const *vars, int nvars, dbx_err *err);
 /* Lua: print(...) -> nothing; writes its arguments to the verbose log. */
 int dbxlib_print(lua_State *L);
 
+/* Lua (the mantle's host.lint_scan): (obj, keyrx|nil, valuerx|nil) ->
+ * list of {path=, s=, key=boolean}, every object key matching keyrx and
+ * every string value matching valuerx, with its JSON path. */
+int dbxlib_lint_scan(lua_State *L);
+
 /* Parses CSV text into rows of trimmed fields. Lines that are blank or
  * start with '#' are skipped; "a,b" or "\"a, b\",c" ("" escapes a quote).
  * Pushes an array of arrays; returns 0, or -1 with "NAME:LINE: why" in

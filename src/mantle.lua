@@ -18,7 +18,7 @@ local tconcat, tsort = table.concat, table.sort
 local mtype, mmin = math.type, math.min
 local null, copy, is_array, array = dbx.null, dbx.copy, dbx.is_array, dbx.array
 local jdecode, jencode, rcompile = dbx.json.decode, dbx.json.encode, dbx.re.compile
-local setorder, traceback, limits = host.setorder, host.traceback, host.limits
+local setorder, traceback, limits, lint_scan = host.setorder, host.traceback, host.limits, host.lint_scan
 
 local M = {}
 
@@ -139,6 +139,39 @@ do
 			end
 		end
 		LOC[k] = t
+	end
+end
+
+-- TRIE[kind][hook]: the locations merged into a trie, so that a shared
+-- prefix (settings.job_clusters[].new_cluster) is walked once. A node:
+-- { seg, piece (its part of the JSON path), kids = {in insertion order},
+--   leaf = true when a location ends here, cond }.
+local TRIE = {}
+do
+	local function piece(seg)
+		if seg == "" or sfind(seg, '[%.%[%]"%s]') then return '["' .. seg .. '"]' end
+		return "." .. seg
+	end
+	for k, hooks in pairs(LOC) do
+		local t = {}
+		for hook, list in pairs(hooks) do
+			local root = { kids = {}, byseg = {} }
+			for _, l in ipairs(list) do
+				local node = root
+				for _, seg in ipairs(l.segs) do
+					local c = node.byseg[seg]
+					if not c then
+						c = { seg = seg, piece = piece(seg), kids = {}, byseg = {} }
+						node.byseg[seg] = c
+						node.kids[#node.kids + 1] = c
+					end
+					node = c
+				end
+				node.leaf, node.cond = true, l.cond
+			end
+			t[hook] = root
+		end
+		TRIE[k] = t
 	end
 end
 
@@ -307,7 +340,7 @@ local function any_of(list)
 	for i, e in ipairs(list) do parts[i] = "(?:" .. e.pattern .. ")" end
 	local ok, rx = pcall(rcompile, tconcat(parts, "|"))
 	-- patterns that cannot be combined (back references): no prefilter
-	return ok and rx or { match = function() return true end }
+	return ok and rx or rcompile("")
 end
 
 local function distance(a, b)
@@ -459,11 +492,22 @@ end
 
 -- The walk: calls visit(parent, key, value, where) at each location.
 local ROOT	-- the object being walked (a cluster_spec at "" may replace it)
-local V_HOOK, V_FN, V_COND
+local V_HOOK, V_FN
 
-local function visit_scalar(parent, key, value, where)
+-- The path pieces on the way to the current location; the path string is
+-- built only where a hook is called.
+local WP = {}
+local function wpath(n)
+	if n == 0 then return "" end
+	local p = tconcat(WP, "", 1, n)
+	if ssub(p, 1, 1) == "." then p = ssub(p, 2) end
+	return p
+end
+
+local function visit_scalar(parent, key, value, depth, cond)
 	if type(value) ~= "string" then return end
-	if V_COND and not V_COND(parent, value) then return end
+	if cond and not cond(parent, value) then return end
+	local where = wpath(depth)
 	S.ctx.where = where
 	local r = call(V_FN, value)
 	if r == nil then return end
@@ -476,8 +520,9 @@ local function visit_scalar(parent, key, value, where)
 	end
 end
 
-local function visit_spec(parent, key, value, where)
+local function visit_spec(parent, key, value, depth)
 	if type(value) ~= "table" or is_array(value) then return end
+	local where = wpath(depth)
 	S.ctx.where = where
 	local before = copy(value)
 	local r = call(V_FN, value)
@@ -491,8 +536,9 @@ local function visit_spec(parent, key, value, where)
 	audit_diff("cluster_spec", before, value, where)
 end
 
-local function visit_policy(parent, key, value, where)
+local function visit_policy(parent, key, value, depth)
 	if type(value) ~= "string" then return end
+	local where = wpath(depth)
 	S.ctx.where = where
 	local ok, def = pcall(jdecode, value)
 	if not ok then fail(where .. " is not valid JSON: " .. tostring(def):gsub("^[^\n]-:%d+: ", "")) end
@@ -513,23 +559,42 @@ local function visit_policy(parent, key, value, where)
 	end
 end
 
-local function walk(node, segs, i, where, visit, parent, key)
-	if i > #segs then return visit(parent, key, node, where) end
+local function twalk(tn, node, depth, visit, parent, key)
+	if tn.leaf then
+		visit(parent, key, node, depth, tn.cond)
+		if parent then node = parent[key] else node = ROOT end
+	end
 	if type(node) ~= "table" then return end
-	local s = segs[i]
-	if s == "[]" then
-		if not is_array(node) then return end
-		for j = 1, #node do
-			walk(node[j], segs, i + 1, where .. "[" .. (j - 1) .. "]", visit, node, j)
+	local kids = tn.kids
+	for ci = 1, #kids do
+		local c = kids[ci]
+		local s = c.seg
+		local d = depth + 1
+		if s == "[]" then
+			if is_array(node) then
+				for j = 1, #node do
+					WP[d] = "[" .. (j - 1) .. "]"
+					twalk(c, node[j], d, visit, node, j)
+				end
+			end
+		elseif s == "*" then
+			if not is_array(node) then
+				local keys = {}
+				for k in next, node do if type(k) == "string" then keys[#keys + 1] = k end end
+				tsort(keys)
+				for ki = 1, #keys do
+					local k = keys[ki]
+					WP[d] = (k == "" or sfind(k, '[%.%[%]"%s]')) and ('["' .. k .. '"]') or ("." .. k)
+					twalk(c, node[k], d, visit, node, k)
+				end
+			end
+		else
+			local child = node[s]
+			if child ~= nil then
+				WP[d] = c.piece
+				twalk(c, child, d, visit, node, s)
+			end
 		end
-	elseif s == "*" then
-		if is_array(node) then return end
-		for _, k in ipairs(sorted_keys(node)) do
-			if type(k) == "string" then walk(node[k], segs, i + 1, join(where, k), visit, node, k) end
-		end
-	else
-		local child = node[s]
-		if child ~= nil then walk(child, segs, i + 1, join(where, s), visit, node, s) end
 	end
 end
 
@@ -538,43 +603,14 @@ local VISIT = {
 	storage_location = visit_scalar, path = visit_scalar, principal = visit_scalar,
 }
 
--- Lint: findings "kind key path: message" for keys and string values.
--- The walk keeps the keys on a stack and builds a path string only for a
--- finding: most of an object has none.
-local LPATH = {}
-
-local function lpath(depth)
-	local p = ""
-	for i = 1, depth do p = join(p, LPATH[i]) end
-	return p
-end
-
-local function lint_walk(node, depth, out)
-	if type(node) == "string" then
-		if not LINT_VALUE_ANY:match(node) then return end
-		for _, e in ipairs(LINT_VALUE) do
-			if e.rx:match(node) then out[#out + 1] = { path = lpath(depth), message = e.message } end
-		end
-		return
-	end
-	local arr = is_array(node)
-	local d = depth + 1
-	for k, v in next, node do
-		LPATH[d] = k
-		if not arr and LINT_KEY_ANY and type(k) == "string" and LINT_KEY_ANY:match(k) then
-			for _, e in ipairs(LINT_KEY) do
-				if e.rx:match(k) then out[#out + 1] = { path = lpath(d), message = e.message } end
-			end
-		end
-		local tv = type(v)
-		if tv == "table" or (tv == "string" and LINT_VALUE_ANY) then lint_walk(v, d, out) end
-	end
-end
-
 local function lint(kind, key, obj, lines)
 	if #LINT_KEY == 0 and #LINT_VALUE == 0 then return end
 	local out = {}
-	lint_walk(obj, 0, out)
+	for _, c in ipairs(lint_scan(obj, LINT_KEY_ANY, LINT_VALUE_ANY)) do
+		for _, e in ipairs(c.key and LINT_KEY or LINT_VALUE) do
+			if e.rx:match(c.s) then out[#out + 1] = { path = c.path, message = e.message } end
+		end
+	end
 	tsort(out, function(a, b)
 		if a.path ~= b.path then return a.path < b.path end
 		return a.message < b.message
@@ -644,16 +680,15 @@ function M.process(kind, rec, opts)
 		for _, f in ipairs(FILES) do
 			state.file, ctx.file = f.path, f.path
 			ctx.target_cloud = f.target_cloud or rctx.target_cloud or opts.target_cloud
-			local locs = LOC[skind] or {}
-			for _, hook in ipairs(HOOKS) do
-				local fn = f.hooks[hook]
-				if fn and locs[hook] then
-					for _, l in ipairs(locs[hook]) do
-						V_HOOK, V_FN, V_COND = hook, fn, l.cond
-						ROOT = obj
-						walk(obj, l.segs, 1, "", VISIT[hook], nil, nil)
-						obj = ROOT
-					end
+			local tries = TRIE[skind] or {}
+			for hi = 1, #HOOKS do
+				local hook = HOOKS[hi]
+				local fn, trie = f.hooks[hook], tries[hook]
+				if fn and trie then
+					V_HOOK, V_FN = hook, fn
+					ROOT = obj
+					twalk(trie, obj, 0, VISIT[hook], nil, nil)
+					obj = ROOT
 				end
 			end
 			local h = f.handlers[skind]

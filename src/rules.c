@@ -313,6 +313,8 @@ static int setup(lua_State *L)
 	lua_setfield(L, -2, "traceback");
 	lua_pushcfunction(L, host_limits);
 	lua_setfield(L, -2, "limits");
+	lua_pushcfunction(L, dbxlib_lint_scan);
+	lua_setfield(L, -2, "lint_scan");
 	lua_pushvalue(L, -3);	/* dbx */
 	if (lua_pcall(L, 2, 1, 0) != LUA_OK)
 		return lua_error(L);
