@@ -244,6 +244,21 @@ static counts *cnt_of(imp *x, const kind_def *k)
 	return &x->cnt[kind_index(k)];
 }
 
+/* The index key of a natural key: lower-cased where the target compares
+ * keys without case (SCIM userName). Into buf; returns buf. */
+static const char *index_key(const kind_def *k, const char *key, char *buf, size_t size)
+{
+	size_t i = 0;
+	if (!key)
+		return NULL;
+	if (!k->imp.key_nocase)
+		return key;
+	for (; key[i] && i + 1 < size; i++)
+		buf[i] = (key[i] >= 'A' && key[i] <= 'Z') ? (char)(key[i] - 'A' + 'a') : key[i];
+	buf[i] = 0;
+	return buf;
+}
+
 /* ------------------------------------------------------- target listing */
 
 /* Lists every object of k in the target into idx: kind "k" natural key ->
@@ -301,6 +316,8 @@ static int list_target(imp *x, const kind_def *k, idmap *idx, dbx_err *err)
 			const char *key = kind_key_of(k, it, kb, sizeof kb);
 			const char *id = kind_id_of(k, it, ib, sizeof ib);
 			const char *state = jstr(it, "state");
+			char lk[1024];
+			key = index_key(k, key, lk, sizeof lk);
 			if (key && id && idmap_put(idx, "k", key, id, state, err) < 0)
 				goto out;
 			if (k->imp.key_alt && id) {
@@ -893,8 +910,10 @@ static void start_item(imp *x, item *it, idmap *idx)
 	char path[1024];
 
 	if (k->imp.write != KIND_WRITE_WORKSPACE) {
-		tid = idmap_target(idx, "k", it->name);
-		state = idmap_name(idx, "k", it->name);
+		char lk[1024];
+		const char *ik = index_key(k, it->name, lk, sizeof lk);
+		tid = idmap_target(idx, "k", ik);
+		state = idmap_name(idx, "k", ik);
 		if (!tid && k->imp.key_alt) {
 			const char *alt = jstr(it->obj, k->imp.key_alt);
 			tid = idmap_target(idx, "alt", alt);
@@ -1437,7 +1456,10 @@ static cJSON *acl_entries(imp *x, item *it, const cJSON *acl, const principals *
 		if (pr->known && !(strcmp(field, "group_name") == 0 && builtin_group(who))) {
 			const idmap *set = strcmp(field, "user_name") == 0 ? pr->users
 					 : strcmp(field, "group_name") == 0 ? pr->groups : pr->sps;
-			if (!idmap_target(set, "k", who)) {
+			char lk[1024];
+			const char *ik = strcmp(field, "user_name") == 0 && kind_find("users")
+					 ? index_key(kind_find("users"), who, lk, sizeof lk) : who;
+			if (!idmap_target(set, "k", ik)) {
 				char why[1024];
 				snprintf(why, sizeof why, "%s '%s' does not exist in the target", field, who);
 				if (!x->o->skip_missing_principals) {
@@ -1468,10 +1490,11 @@ static int add_name(void *ud, const char *kind, const char *source_id, const cha
 		    const char *name)
 {
 	dbx_err e;
-	(void)kind;
 	(void)source_id;
-	if (name && *name)
-		idmap_put(ud, "k", name, target_id, NULL, &e);
+	char lk[1024];
+	const kind_def *k = kind_find(kind);
+	if (name && *name && k)
+		idmap_put(ud, "k", index_key(k, name, lk, sizeof lk), target_id, NULL, &e);
 	return 0;
 }
 

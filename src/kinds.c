@@ -152,7 +152,7 @@ static const kind_def registry[] = {
 	  .read_only = ro_scim, .refs = refs_none,
 	  .imp = { .write = KIND_WRITE_SCIM, .create_path = "/api/2.0/preview/scim/v2/Users",
 		   .created_id = "id", .update_method = "PUT",
-		   .update_path = "/api/2.0/preview/scim/v2/Users/{id}" } },
+		   .update_path = "/api/2.0/preview/scim/v2/Users/{id}", .key_nocase = 1 } },
 	{ .name = "service_principals", .singular = "service_principal", .supported = 1,
 	  .list_path = "/api/2.0/preview/scim/v2/ServicePrincipals", .paging = KIND_PAGE_SCIM,
 	  .list_field = "Resources", .page_size = 100,

@@ -93,6 +93,7 @@ typedef struct kind_import {
 	const char *key_alt;		/* natural key used when key_field is absent ("displayName") */
 	const char *const *pause;	/* body members whose pause_status import sets to PAUSED */
 	int update_after_create;	/* create ignores some fields (repos: branch): update after it */
+	int key_nocase;			/* the target matches natural keys case-insensitively (userName) */
 	const char *partial_path;	/* POST {update_id: id, update_wrap: {member: value}}: changes
 					 * only the members sent (cutover un-pauses through it) */
 } kind_import;

@@ -70,7 +70,7 @@ check "every schedule, trigger and continuous run is paused in the target" jq_ok
 check "cutover.jsonl keeps the originals of what was running" sh -c '
 	n=$(jq "[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select((.pause_status // \"UNPAUSED\") != \"PAUSED\")] | length" src.json)
 	[ "$n" -gt 0 ] && [ "$(wc -l <'"$S"'/import/cutover.jsonl)" -eq "$n" ] &&
-	jq -e "(.restore | to_entries[0].value.pause_status) == \"UNPAUSED\"" '"$S"'/import/cutover.jsonl >/dev/null'
+	jq -se "all(.[]; .restore | to_entries | all(.value.pause_status == \"UNPAUSED\"))" '"$S"'/import/cutover.jsonl >/dev/null'
 check "the ID journal maps every job" test "$(jq -r 'select(.kind == "jobs") | .key' $S/import/ids.jsonl | wc -l)" -eq 8
 check "the ID journal maps source cluster ids to new ones" jq_ok -s '
 	[.[] | select(.kind == "clusters")] | length == 6 and all(.source_id != .target_id and (.target_id | length > 0))' $S/import/ids.jsonl
