@@ -479,10 +479,15 @@ local function call(fn, a)
 	fail(tostring(r))
 end
 
+local AUDIT_KEYS = { "kind", "key", "file", "hook", "path", "before", "after" }
+local WARN_KEYS = { "key", "kind", "file", "where", "message" }
+local DROP_KEYS = { "key", "kind", "file", "reason" }
+
 local function audit(hook, path, before, after)
 	local a = S.audit
 	if type(after) == "table" then after = copy(after) end
-	a[#a + 1] = { file = S.file, hook = hook, path = path, before = before, after = after }
+	local ctx = S.ctx
+	a[#a + 1] = setorder({ kind = ctx.kind, key = S.key, file = S.file, hook = hook, path = path, before = before, after = after }, AUDIT_KEYS)
 end
 
 local function audit_diff(hook, before, after, where)
@@ -671,7 +676,8 @@ function M.process(kind, rec, opts)
 		file = "",
 	}
 	if ctx.key == nil then ctx.key = ctx.id ~= nil and idstr(ctx.id) or (ctx.name or "") end
-	local state = { ctx = ctx, file = "", warnings = {}, audit = {} }
+	local key = ctx.key
+	local state = { ctx = ctx, file = "", warnings = {}, audit = {}, key = type(key) == "string" and key or idstr(key) }
 	local src_path = obj.path
 	local result
 	S = state
@@ -716,9 +722,8 @@ function M.process(kind, rec, opts)
 		S = nil
 		return nil, msg
 	end
-	local key = ctx.key
 	result = {
-		key = type(key) == "string" and key or idstr(key),
+		key = state.key,
 		desc = describe(ctx),
 		object = obj,
 		warnings = {},
@@ -728,15 +733,11 @@ function M.process(kind, rec, opts)
 		drop_file = state.drop_file,
 	}
 	for _, w in ipairs(state.warnings) do
-		result.warnings[#result.warnings + 1] = ordered({ key = result.key, kind = skind, file = w.file, where = w.where, message = w.message },
-			{ "key", "kind", "file", "where", "message" })
+		result.warnings[#result.warnings + 1] = ordered({ key = result.key, kind = skind, file = w.file, where = w.where, message = w.message }, WARN_KEYS)
 	end
-	for _, a in ipairs(state.audit) do
-		result.audit[#result.audit + 1] = ordered({ kind = skind, key = result.key, file = a.file, hook = a.hook, path = a.path, before = a.before, after = a.after },
-			{ "kind", "key", "file", "hook", "path", "before", "after" })
-	end
+	result.audit = state.audit
 	if state.drop then
-		result.dropped = ordered({ key = result.key, kind = skind, file = state.drop_file, reason = state.drop }, { "key", "kind", "file", "reason" })
+		result.dropped = ordered({ key = result.key, kind = skind, file = state.drop_file, reason = state.drop }, DROP_KEYS)
 	elseif not opts.no_lint then
 		lint(skind, result.key, obj, result.lint)
 	end
