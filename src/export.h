@@ -36,8 +36,11 @@ typedef struct export_opts {
  * errors itself. Used by cmd_export and by migrate. */
 int export_run(const export_opts *o);
 
-/* "azure", "gcp" or "aws" from the workspace host; NULL for loopback
- * hosts, whose cloud cannot be told (the caller asks for --cloud). */
+/* "azure", "gcp" or "aws" from the workspace host (suffix
+ * azuredatabricks.net / gcp.databricks.com, anything else aws); NULL for
+ * loopback hosts, whose cloud cannot be told: export then warns, asks for
+ * --cloud and records "cloud": "unknown" (a later run with --cloud fixes
+ * the record). */
 const char *export_cloud_from_host(const char *host);
 
 /* `dbxmig export ...`: argv[0] is "export". Returns the exit code. */
