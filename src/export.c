@@ -1220,7 +1220,7 @@ int export_run(const export_opts *o)
 	store *st = NULL;
 	dbx_err err;
 	const char *cloud = o->cloud;
-	char path[4096], ts[32];
+	char ts[32];
 	int rc = 2, prof_ok = 0, any_failed = 0;
 
 	memset(&prof, 0, sizeof prof);
@@ -1255,8 +1255,6 @@ int export_run(const export_opts *o)
 	if (store_open(&st, o->dir ? o->dir : "./migration", o->session, 1, &err))
 		goto out;
 	run->st = st;
-	if (store_path(st, path, sizeof path, "logs/run.log"))
-		log_open_file(path);
 	/* Reading the target back for validate: the session's source stays. */
 	if (!strcmp(run->phase, "export") && meta_source(st, prof.host, cloud, &err))
 		goto out;
@@ -1375,10 +1373,7 @@ out:
 			ws_close(run->w);
 		free(run);
 	}
-	if (st) {
-		log_close_file();
-		store_close(st);
-	}
+	store_close(st);	/* also closes the run log store_open opened */
 	if (prof_ok)
 		cfg_profile_free(&prof);
 	if (rc == 0 && any_failed)
