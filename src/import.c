@@ -1157,6 +1157,24 @@ static int load_items(imp *x, const kind_def *k, itemv *out, int all, dbx_err *e
 	return 0;
 }
 
+/* list_target into a fresh *idx, tried again after a transient failure
+ * (http does not retry a 500 on a GET). */
+static int list_target_retry(imp *x, const kind_def *k, idmap **idx, dbx_err *err)
+{
+	for (int attempt = 1;; attempt++) {
+		if (list_target(x, k, *idx, err) == 0)
+			return 0;
+		if (attempt >= 3 || !transient(err))
+			return -1;
+		log_verbose("listing %s again after: %s", kind_name(k), err->msg);
+		idmap_close(*idx);
+		*idx = idmap_mem();
+		if (!*idx)
+			return err_set(err, ERR_IO, kind_name(k), "out of memory");
+		err_clear(err);
+	}
+}
+
 static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 {
 	int rc = -1;
@@ -1187,7 +1205,7 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 				err_set(err, ERR_IO, kind_name(k), "out of memory");
 				goto out;
 			}
-			if (list_target(x, k, idx, err) < 0) {
+			if (list_target_retry(x, k, &idx, err) < 0) {
 				err_prefix(err, "listing %s in the target", kind_name(k));
 				goto out;
 			}
@@ -1795,9 +1813,9 @@ int import_run(const import_opts *o)
 		const kind_def *ku = kind_find("users"), *kg = kind_find("groups"),
 			       *ks = kind_find("service_principals");
 		dbx_err le = { 0 };
-		pr.known = ku && kg && ks && list_target(&x, ku, pr.users, &le) == 0 &&
-			   list_target(&x, kg, pr.groups, &le) == 0 &&
-			   list_target(&x, ks, pr.sps, &le) == 0;
+		pr.known = ku && kg && ks && list_target_retry(&x, ku, &pr.users, &le) == 0 &&
+			   list_target_retry(&x, kg, &pr.groups, &le) == 0 &&
+			   list_target_retry(&x, ks, &pr.sps, &le) == 0;
 		if (!pr.known) {
 			char b[1600];
 			log_warn("cannot list the target's principals (%s): ACL entries are sent unchecked",
