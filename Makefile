@@ -110,6 +110,19 @@ check:
 demo: all
 	./scripts/demo.sh
 
+# Fuzzing (libFuzzer, clang): JSON -> Lua -> JSON, FUZZ_TIME seconds.
+FUZZ_TIME ?= 60
+FUZZ_CC   ?= clang
+$(B)/fuzz/fuzz_luajson: fuzz/fuzz_luajson.c src/luajson.c src/luajson.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
+		-o $@ fuzz/fuzz_luajson.c src/luajson.c $(shell pkg-config --libs lua5.4 libcjson) -lm
+fuzz: $(B)/fuzz/fuzz_luajson
+	@mkdir -p $(B)/fuzz/corpus
+	cp fuzz/seeds/* $(B)/fuzz/corpus/
+	$(B)/fuzz/fuzz_luajson -max_total_time=$(FUZZ_TIME) -max_len=8192 \
+		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dbxmig/rules
 	install -m 0755 dbxmig dbxmig-fakews $(DESTDIR)$(PREFIX)/bin/

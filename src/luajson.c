@@ -512,7 +512,12 @@ static int dec_number(dec *d)
 			return 0;
 		}
 	}
-	lua_pushnumber(d->L, strtod(tmp, NULL));
+	{
+		double v = strtod(tmp, NULL);
+		if (!isfinite(v))
+			return dec_fail(d, "number out of range");
+		lua_pushnumber(d->L, v);
+	}
 	d->p = q;
 	return 0;
 }

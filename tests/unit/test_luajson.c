@@ -117,6 +117,7 @@ static void test_errors(void **state)
 	bad("nul", "unexpected character");
 	bad("", "unexpected end of input");
 	bad("\"abc", "unterminated string");
+	bad("[1e400]", "number out of range");
 	for (i = 0; i < LJ_MAX_DEPTH + 1; i++)
 		deep[i] = '[';
 	for (i = 0; i < LJ_MAX_DEPTH + 1; i++)
