@@ -165,4 +165,13 @@ call POST /api/2.0/instance-profiles/remove '{"instance_profile_arn": "arn:aws:i
 is 200 "instance profile removed"
 call GET /api/2.0/instance-profiles/list
 jqok "... gone" 'has("instance_profiles") | not'
+
+start_fake gcp --cloud gcp || exit 1
+FW=$gcp_URL
+call POST /api/2.1/clusters/create '{"cluster_name": "g", "spark_version": "15.4.x-scala2.12", "node_type_id": "n2-highmem-8", "num_workers": 1, "gcp_attributes": {"availability": "PREEMPTIBLE_WITH_FALLBACK_GCP"}}'
+is 200 "gcp accepts its node types and availability values"
+call POST /api/2.1/clusters/create '{"cluster_name": "g", "spark_version": "15.4.x-scala2.12", "node_type_id": "Standard_DS3_v2", "num_workers": 1}'
+err 400 INVALID_PARAMETER_VALUE "gcp refuses an Azure node type"
+call POST /api/2.1/clusters/create '{"cluster_name": "g", "spark_version": "15.4.x-scala2.12", "node_type_id": "n2-highmem-8", "num_workers": 1, "init_scripts": [{"s3": {"destination": "s3://b/i.sh"}}]}'
+err 400 INVALID_PARAMETER_VALUE "gcp refuses s3 init scripts"
 done_testing
