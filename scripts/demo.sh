@@ -26,16 +26,17 @@ for f in "$DBXMIG" "$FAKEWS"; do
 	[ -x "$f" ] || { echo "demo: $f is missing: run make first" >&2; exit 2; }
 done
 
-# start_fake NAME ARGS..: prints the URL the fake listens on.
+# start_fake NAME ARGS..: starts a fake on a free port, sets URL (runs in
+# this shell, not a subshell, so that stop() knows every pid).
 start_fake() {
 	name=$1; shift
 	"$FAKEWS" --port 0 "$@" >"$DIR/$name.fake.out" 2>"$DIR/$name.fake.err" &
 	pid=$!
 	pids="$pids $pid"
-	i=0
+	i=0 URL=
 	while [ $i -lt 200 ]; do
-		url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$DIR/$name.fake.out" | head -1)
-		[ -n "$url" ] && { echo "$url"; return 0; }
+		URL=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$DIR/$name.fake.out" 2>/dev/null | head -1)
+		[ -n "$URL" ] && return 0
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05; i=$((i + 1))
 	done
@@ -45,8 +46,10 @@ start_fake() {
 }
 
 # Throw-away tokens: the fakes accept only these, nothing real is involved.
-azure_url=$(start_fake azure --cloud azure --seed "$ROOT/fixtures/azure-workspace" --token demo-azure-token) || exit 2
-aws_url=$(start_fake aws --cloud aws --token demo-aws-token) || exit 2
+start_fake azure --cloud azure --seed "$ROOT/fixtures/azure-workspace" --token demo-azure-token || exit 2
+azure_url=$URL
+start_fake aws --cloud aws --token demo-aws-token || exit 2
+aws_url=$URL
 cfg=$DIR/databrickscfg
 umask 077
 printf '[azure]\nhost = %s\ntoken = demo-azure-token\n\n[aws]\nhost = %s\ntoken = demo-aws-token\n' \
