@@ -3,6 +3,7 @@
  * /__fake introspection endpoints. One mutex (fw_state.lock) serialises
  * handlers; MHD's internal thread pool does the I/O. */
 #include "fw_http.h"
+#include "fw_b64.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -301,39 +302,6 @@ static int check_auth(fw_ctx *c)
 	return -1;
 }
 
-static int b64val(int ch)
-{
-	if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-	if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-	if (ch == '+' || ch == '-') return 62;
-	if (ch == '/' || ch == '_') return 63;
-	return -1;
-}
-
-/* Small base64 decoder for Basic auth (the modules use fw_b64 in fw_workspace.c). */
-static size_t b64dec(const char *in, char *out, size_t outlen)
-{
-	size_t n = 0;
-	int bits = 0;
-	unsigned acc = 0;
-	for (; *in && *in != '='; in++) {
-		int v = b64val((unsigned char)*in);
-		if (v < 0)
-			return 0;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n + 1 >= outlen)
-				return 0;
-			out[n++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	out[n] = '\0';
-	return n;
-}
-
 static char *form_value(const char *body, const char *name)
 {
 	size_t nl = strlen(name);
@@ -368,16 +336,17 @@ static char *form_value(const char *body, const char *name)
 
 static void oauth_token(fw_ctx *c)
 {
-	char basic[512] = "", *id = NULL, *secret = NULL, *grant = NULL;
+	char *id = NULL, *secret = NULL, *grant = NULL;
 	const char *h = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Authorization");
-	if (h && strncmp(h, "Basic ", 6) == 0 && b64dec(h + 6, basic, sizeof basic) > 0) {
-		char *colon = strchr(basic, ':');
-		if (colon) {
-			*colon = '\0';
-			id = strdup(basic);
-			secret = strdup(colon + 1);
-		}
+	size_t blen = 0;
+	unsigned char *basic = h && strncmp(h, "Basic ", 6) == 0 ? fw_b64_decode(h + 6, &blen) : NULL;
+	char *colon = basic ? memchr(basic, ':', blen) : NULL;
+	if (colon) {
+		*colon = '\0';
+		id = strdup((char *)basic);
+		secret = strdup(colon + 1);
 	}
+	free(basic);
 	const char *body = c->body ? c->body : "";
 	if (!id)
 		id = form_value(body, "client_id");
