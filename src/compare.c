@@ -1132,8 +1132,12 @@ static void normalise_child(const kctx *x, cJSON *parent, cJSON *child, path *at
 		cJSON_Delete(cJSON_DetachItemViaPointer(parent, child));
 		return;
 	}
-	if ((cJSON_IsString(child) || cJSON_IsNumber(child)) && (ref = lookup(x, W_REFS, at)))
+	if ((cJSON_IsString(child) || cJSON_IsNumber(child)) && (ref = lookup(x, W_REFS, at))) {
 		child = resolve_node(x, parent, child, ref->str);
+		/* the old member and its name are gone: the path names the new one */
+		if (at->n && !at->s[at->n - 1].is_idx)
+			at->s[at->n - 1].key = child->string ? child->string : "";
+	}
 	if (cJSON_IsString(child)) {
 		if (lookup(x, W_CI, at) || (x->c->emails_ci && looks_like_email(child->valuestring)))
 			lower(child->valuestring);

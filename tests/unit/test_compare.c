@@ -243,6 +243,14 @@ static void references_through_the_journal(void **state)
 	assert_int_equal(cmp_add_ignore(c, "jobs", "a[", &err), -1);
 	assert_int_equal(err.cls, ERR_CONFIG);
 	cmp_free(c);
+
+	/* a replaced reference keeps a valid path for the settings read after
+	 * it (found by fuzz/fuzz_compare: a use after free under ASan) */
+	c = mk("{\"jobs\":{\"case_insensitive\":[\"**.x\"],\"refs\":{\"a.x\":\"clusters\"}}}");
+	assert_int_equal(cmp_add_id(c, CMP_EXPECTED, "clusters", "s1", "ETL"), 0);
+	assert_int_equal(cmp_add_id(c, CMP_ACTUAL, "clusters", "t1", "etl"), 0);
+	assert_int_equal(run(c, "jobs", "{\"a\":{\"x\":\"s1\",\"y\":1}}", "{\"a\":{\"x\":\"t1\",\"y\":1}}", &g), 0);
+	cmp_free(c);
 }
 
 static void optional_self_and_object_ignores(void **state)
