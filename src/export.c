@@ -961,7 +961,20 @@ static const char *tree_skip(const char *type, const char *path)
 	return NULL;
 }
 
-static void tree_items(exp_kind *ek, cJSON *arr)
+/* 1 when path is a proper child of dir: a listing that names anything
+ * else (itself, a parent, a sibling tree) would make the walk loop or
+ * wander, so it is refused. */
+static int tree_child(const char *dir, const char *path)
+{
+	size_t n = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
+	const char *name = path + n + 1;
+
+	if (strncmp(path, dir, n) != 0 || path[n] != '/' || !*name || strchr(name, '/'))
+		return 0;
+	return strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static void tree_items(exp_kind *ek, const char *dir, cJSON *arr)
 {
 	while (arr->child) {
 		cJSON *it = cJSON_DetachItemViaPointer(arr, arr->child);
@@ -974,6 +987,17 @@ static void tree_items(exp_kind *ek, cJSON *arr)
 			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
 				"listed object without path or object_type");
 			store_fail(ek->run->st, ek->run->phase, ek->k->name, path ? path : "(unnamed)", &e);
+			ek->failed++;
+			progress_tick(ek->prog, PROG_FAIL);
+			cJSON_Delete(it);
+			continue;
+		}
+		if (!tree_child(dir, path)) {
+			dbx_err e;
+			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
+				"the listing of %s names %s, which is not a child of it (ignored)", dir,
+				path);
+			store_fail(ek->run->st, ek->run->phase, ek->k->name, path, &e);
 			ek->failed++;
 			progress_tick(ek->prog, PROG_FAIL);
 			cJSON_Delete(it);
@@ -1059,7 +1083,7 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 		while (arr && arr->child)
 			obj_start(ek, cJSON_DetachItemViaPointer(arr, arr->child));
 	} else if (arr) {
-		tree_items(ek, arr);
+		tree_items(ek, c->dir, arr);
 	}
 out:
 	cJSON_Delete(json);

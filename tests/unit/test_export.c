@@ -97,6 +97,32 @@ static int route(const char *target, char **body)
 			       "\"all_permissions\":[{\"permission_level\":\"IS_OWNER\",\"inherited\":false}]}]}");
 		return 200;
 	}
+	/* a hostile workspace: names outside the listed directory, itself,
+	 * dot segments */
+	if (strcmp(target, "/api/2.0/workspace/list?path=%2F") == 0) {
+		*body = strdup("{\"objects\":["
+			"{\"path\":\"/../../escape\",\"object_type\":\"NOTEBOOK\",\"object_id\":1,\"language\":\"PYTHON\"},"
+			"{\"path\":\"/\",\"object_type\":\"DIRECTORY\",\"object_id\":2},"
+			"{\"path\":\"/..\",\"object_type\":\"DIRECTORY\",\"object_id\":3},"
+			"{\"path\":\"/d\",\"object_type\":\"DIRECTORY\",\"object_id\":5}]}");
+		return 200;
+	}
+	if (strcmp(target, "/api/2.0/workspace/list?path=%2Fd") == 0) {
+		*body = strdup("{\"objects\":["
+			"{\"path\":\"/d\",\"object_type\":\"DIRECTORY\",\"object_id\":5},"
+			"{\"path\":\"/d/../../x\",\"object_type\":\"NOTEBOOK\",\"object_id\":7},"
+			"{\"path\":\"/d/ok\",\"object_type\":\"NOTEBOOK\",\"object_id\":6,\"language\":\"PYTHON\"}]}");
+		return 200;
+	}
+	if (strcmp(target, "/api/2.0/permissions/directories/5") == 0 ||
+	    strcmp(target, "/api/2.0/permissions/notebooks/6") == 0) {
+		*body = strdup("{\"access_control_list\":[]}");
+		return 200;
+	}
+	if (strcmp(target, "/api/2.0/workspace/export?path=%2Fd%2Fok&format=SOURCE") == 0) {
+		*body = strdup("{\"content\":\"cHJpbnQoMSk=\",\"file_type\":\"py\"}");
+		return 200;
+	}
 	*body = strdup("{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"no such object\"}");
 	return 404;
 }
@@ -293,10 +319,74 @@ static void test_jobs_paged(void **state)
 	assert_true(saw("/permissions/jobs/7"));
 }
 
+static int count_seen(const char *needle)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&seen_mu);
+	for (int i = 0; i < nseen; i++)
+		if (strstr(seen[i], needle))
+			n++;
+	pthread_mutex_unlock(&seen_mu);
+	return n;
+}
+
+static void test_hostile_tree(void **state)
+{
+	const char *dir = *state;
+	export_opts o;
+	store *st;
+	dbx_err err;
+	jsonl_in *in;
+	cJSON *rec;
+	char *data = NULL, path[600];
+	size_t len = 0;
+	int n = 0;
+	FILE *f;
+
+	pthread_mutex_lock(&seen_mu);
+	nseen = 0;
+	pthread_mutex_unlock(&seen_mu);
+	memset(&o, 0, sizeof o);
+	o.dir = dir;
+	o.session = "w";
+	o.profile = "T";
+	o.cloud = "aws";
+	o.only = "workspace";
+	o.parallel = 2;
+	o.rate_limit = 0;
+	o.quiet_summary = 1;
+	assert_int_equal(export_run(&o), 1);
+	/* "/", "/..", "/d" listed as itself: none walked again */
+	assert_int_equal(count_seen("/api/2.0/workspace/list"), 2);
+	assert_false(saw("escape"));
+	assert_false(saw("%2E%2E") || saw("/.."));
+
+	assert_int_equal(store_open(&st, dir, "w", 0, &err), 0);
+	in = store_read(st, "export", "workspace", &err);
+	while ((rec = jsonl_in_next(in))) {
+		const char *k = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "key"));
+		assert_true(strcmp(k, "/d") == 0 || strcmp(k, "/d/ok") == 0);
+		n++;
+		cJSON_Delete(rec);
+	}
+	jsonl_in_close(in);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_blob_read(st, "export", "/d/ok", 5, &data, &len, &err), 0);
+	assert_int_equal(len, 8);
+	assert_memory_equal(data, "print(1)", 8);
+	free(data);
+	store_close(st);
+	snprintf(path, sizeof path, "%s/../escape", dir);
+	f = fopen(path, "r");
+	assert_null(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_jobs_paged, setup, teardown),
+		cmocka_unit_test(test_jobs_paged),
+		cmocka_unit_test(test_hostile_tree),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
