@@ -986,7 +986,9 @@ static void start_item(imp *x, item *it, idmap *idx)
 			if (lang)
 				cJSON_AddStringToObject(body, "language", lang);
 		} else {
-			cJSON_AddStringToObject(body, "format", "AUTO");
+			/* RAW, not AUTO: AUTO turns a file whose first line looks
+			 * like a notebook header into a notebook */
+			cJSON_AddStringToObject(body, "format", "RAW");
 		}
 		cJSON_AddStringToObject(body, "content", enc);
 		cJSON_AddBoolToObject(body, "overwrite", 1);
