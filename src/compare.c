@@ -898,11 +898,15 @@ static const pat_val *lookup(const kctx *x, enum which w, const path *at)
 	return NULL;
 }
 
+/* Objects left out: the settings' ignore_keys, and the principal that
+ * imports (its own user or service principal was never the source's). */
 static int key_ignored(const kctx *x, const char *key)
 {
 	int i;
 	size_t j;
 
+	if (x->c->self && !strcasecmp(key, x->c->self))
+		return 1;
 	for (i = 0; i < 2; i++)
 		if (x->k[i])
 			for (j = 0; j < x->k[i]->n_ignore_keys; j++)

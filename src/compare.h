@@ -96,7 +96,8 @@ int cmp_add_ignore(cmp *c, const char *kind, const char *path, dbx_err *err);
 
 /* The principal (user name or application id) that imports: the target
  * gives it rights on what it creates, so entries naming it at the
- * settings' self_entries paths are dropped from both sides. */
+ * settings' self_entries paths are dropped from both sides, and an
+ * object whose key it is (its own user) is left out like ignore_keys. */
 int cmp_set_self(cmp *c, const char *name);
 /* Ignores `path` in the one object of `kind` whose expected record has id
  * `id` (jobs paused until cutover: their pause_status). Copied. */

@@ -304,15 +304,18 @@ static void optional_self_and_object_ignores(void **state)
 		fclose(f);
 		f = fopen(a, "w");
 		assert_non_null(f);
-		fputs("{\"key\":\"paused\",\"id\":70,\"object\":{\"settings\":{\"schedule\":{\"pause_status\":\"PAUSED\"}}}}\n"
+		fputs("{\"key\":\"Someone@x.com\",\"id\":90,\"object\":{}}\n"
+		      "{\"key\":\"paused\",\"id\":70,\"object\":{\"settings\":{\"schedule\":{\"pause_status\":\"PAUSED\"}}}}\n"
 		      "{\"key\":\"other\",\"id\":80,\"object\":{\"settings\":{\"schedule\":{\"pause_status\":\"PAUSED\"}}}}\n", f);
 		fclose(f);
 		assert_int_equal(cmp_add_optional_object(c, "jobs", "kv"), 0);
+		assert_int_equal(cmp_set_self(c, "someone@x.com"), 0);	/* its own user: left out */
 		memset(&g, 0, sizeof g);
 		assert_int_equal(cmp_kind(c, "jobs", e, a, collect, &g, &st, &err), 0);
 		assert_string_equal(g.text, "VALUE_MISMATCH other settings.schedule.pause_status: \"UNPAUSED\" -> \"PAUSED\"\n");
 		assert_int_equal(st.optional, 1);
 		assert_int_equal(st.clean, 1);
+		assert_int_equal(st.ignored, 1);
 		assert_int_equal(system("rm -rf /tmp/test_compare_oi"), 0);
 	}
 	cmp_free(c);
