@@ -21,7 +21,12 @@
  *     "*":    { "emails_case_insensitive": true } }
  * Paths: dotted keys from the object root; "[]" (or "[*]") any element of
  * an array; "*" any one key; "**" any number of steps; ["a.b"] a key with
- * dots. Null values count as absent.
+ * dots. Null values count as absent. "optional": what may be absent from
+ * the target without a finding (a table: only elements holding those
+ * field values; true or a list of paths: always). "self_entries": list
+ * entries naming the importing principal (cmp_set_self) are dropped on
+ * both sides. Strings that look like e-mail addresses, keys included,
+ * compare ignoring case unless "*".emails_case_insensitive is false.
  *
  * Matching: an expected record finds its actual one through the id
  * journal (cmp_add_journal: source id → target id → the actual record
