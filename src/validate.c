@@ -654,7 +654,6 @@ int validate_run(const validate_opts *o)
 	for (i = 0; i < kind_count(); i++) {
 		const kind_def *k = kind_at(i);
 		const kind_ref *ref;
-
 		const char *const *ro;
 
 		for (ref = k->refs; ref && ref->path; ref++)
