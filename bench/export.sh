@@ -19,7 +19,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DBXMIG=${DBXMIG:-$ROOT/dbxmig}
 FAKEWS=${FAKEWS:-$ROOT/dbxmig-fakews}
 LAT=${LATENCY_MS:-10}
-SMALL=${SMALL:-jobs=200,clusters=100,notebooks=400,users=100}
+SMALL=${SMALL:-jobs=100,clusters=50,notebooks=200,users=50}
 LARGE=${LARGE:-jobs=3000,clusters=1500,notebooks=5000,users=2000}
 W=$(mktemp -d "${TMPDIR:-/tmp}/dbxmig-bench.XXXXXX")
 FPID=

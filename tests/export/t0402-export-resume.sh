@@ -33,9 +33,9 @@ for frac in 8 6 4; do
 		>/dev/null 2>run.err &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do
-		n=$(curl -sf "$src_URL/__fake/requests" | jq .total)
+		n=$(curl -sf "$src_URL/__fake/requests" | tr -d ' \t\n' | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 		[ "${n:-0}" -ge "$at" ] && break
-		sleep 0.02
+		sleep 0.03
 	done
 	if kill -9 $pid 2>/dev/null; then kills=$((kills + 1)); fi
 	wait $pid 2>/dev/null
