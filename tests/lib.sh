@@ -37,8 +37,10 @@ start_fake() {
 	pid=$!
 	_fake_pids="$_fake_pids $pid"
 	i=0
-	while [ $i -lt 100 ]; do
-		url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$T/$name.fake.out" | head -1)
+	# Up to 30 s: under `make check` on a loaded 2-core machine the
+	# sanitized fake can take a while to load a seed.
+	while [ $i -lt 600 ]; do
+		url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$T/$name.fake.out" 2>/dev/null | head -1)
 		[ -n "$url" ] && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05; i=$((i + 1))
