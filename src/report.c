@@ -345,10 +345,11 @@ static int names_value(const char *path, const char *value)
 void report_text(const report *r, FILE *out)
 {
 	size_t i, j;
-	long validated = 0, kinds_with = 0;
+	long validated = 0, kinds_with = 0, failed = 0;
 
 	for (i = 0; i < r->nrows; i++) {
 		validated += r->rows[i].validated > 0 ? r->rows[i].validated : 0;
+		failed += r->rows[i].failed > 0 ? r->rows[i].failed : 0;
 		kinds_with += r->rows[i].differences > 0;
 	}
 	fprintf(out, "validate: %s\n", r->title);
@@ -357,6 +358,9 @@ void report_text(const report *r, FILE *out)
 			kinds_with, validated);
 	else
 		fprintf(out, "no differences; %ld object(s) validated\n", validated);
+	if (failed)
+		fprintf(out, "%ld object(s) failed in earlier phases: not in the target (see "
+			"logs/failed_<phase>_<kind>.jsonl)\n", failed);
 	fprintf(out, "%-20s %7s %8s %11s %8s %6s %9s %11s\n", "kind", "source", "exported",
 		"transformed", "imported", "failed", "validated", "differences");
 	for (i = 0; i < r->nrows; i++) {
@@ -488,6 +492,14 @@ int report_json(const report *r, const char *path, dbx_err *err)
 	cJSON_AddStringToObject(root, "title", r->title);
 	cJSON_AddBoolToObject(root, "ok", r->total == 0);
 	cJSON_AddNumberToObject(root, "differences", (double)r->total);
+	{
+		long failed = 0;
+
+		for (i = 0; i < r->nrows; i++)
+			failed += r->rows[i].failed > 0 ? r->rows[i].failed : 0;
+		cJSON_AddNumberToObject(root, "failed", (double)failed);
+		cJSON_AddBoolToObject(root, "complete", r->total == 0 && failed == 0);
+	}
 	kinds = cJSON_AddArrayToObject(root, "kinds");
 	for (i = 0; i < r->nrows; i++) {
 		const report_row *w = &r->rows[i];
@@ -679,7 +691,7 @@ int report_html(const report *r, const char *path, dbx_err *err)
 	afile a;
 	FILE *o;
 	size_t i;
-	long validated = 0, shown = 0;
+	long validated = 0, shown = 0, failed = 0;
 	char ts[64];
 	time_t now = time(NULL);
 	struct tm tmv;
@@ -689,8 +701,10 @@ int report_html(const report *r, const char *path, dbx_err *err)
 	o = a.f;
 	gmtime_r(&now, &tmv);
 	strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S UTC", &tmv);
-	for (i = 0; i < r->nrows; i++)
+	for (i = 0; i < r->nrows; i++) {
 		validated += r->rows[i].validated > 0 ? r->rows[i].validated : 0;
+		failed += r->rows[i].failed > 0 ? r->rows[i].failed : 0;
+	}
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>", o);
@@ -698,10 +712,17 @@ int report_html(const report *r, const char *path, dbx_err *err)
 	esc(o, r->session);
 	fprintf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 
+	/* complete: nothing differs and no phase gave up on an object (one
+	 * that failed before mapped/ is expected nowhere, so only the
+	 * failed column tells) */
 	fprintf(o, "<header class=\"%s\" id=\"status\" data-differences=\"%ld\" "
-		"data-followups=\"%zu\">\n<h1>", r->total ? "bad" : "ok", r->total, r->nfu);
+		"data-failed=\"%ld\" data-followups=\"%zu\">\n<h1>",
+		r->total || failed ? "bad" : "ok", r->total, failed, r->nfu);
 	if (r->total)
 		fprintf(o, "%ld difference(s) found", r->total);
+	else if (failed)
+		fprintf(o, "No differences, but %ld object(s) failed in earlier phases "
+			"(logs/failed_*)", failed);
 	else
 		fputs("Migration validated: no differences", o);
 	fputs("</h1>\n<p>", o);

@@ -63,8 +63,9 @@ long report_followup_count(const report *r);
 
 /* The text report (counts first, findings grouped per kind). */
 void report_text(const report *r, FILE *out);
-/* {"session", "title", "ok", "differences", "kinds": [...], "findings":
- * [...], "followups": [...]}; written atomically. */
+/* {"session", "title", "ok" (no differences), "differences", "failed"
+ * (objects earlier phases gave up on), "complete" (neither), "kinds":
+ * [...], "findings": [...], "followups": [...]}; written atomically. */
 int report_json(const report *r, const char *path, dbx_err *err);
 /* The self-contained HTML page; written atomically. */
 int report_html(const report *r, const char *path, dbx_err *err);

@@ -24,7 +24,9 @@ need(text.count("<script") == 0, "no script element (names are escaped)")
 body = root.find("body")
 hdr = body.find("header")
 need(hdr.get("data-differences") == str(rep["differences"]), "banner count = JSON count")
-need(hdr.get("class") == ("ok" if rep["ok"] else "bad"), "banner class")
+need(hdr.get("class") == ("ok" if rep["complete"] else "bad"), "banner class")
+need(hdr.get("data-failed") == str(rep["failed"]), "banner failed count = JSON count")
+need(rep["complete"] == (rep["differences"] == 0 and rep["failed"] == 0), "complete")
 rows = {tr.get("data-kind"): [td.text for td in tr.findall("td")]
         for tr in root.iter("tr") if tr.get("data-kind")}
 for k in rep["kinds"]:

@@ -133,4 +133,14 @@ expect_exit 1 "re-run: still differences" validate again.json
 check "re-run: the removed user is no longer found" \
 	jqe "([.findings[] | select(.key == \"mallory@contoso.io\")] | length == 0) and .differences == $((want - 1 + base))" again.json
 
+# --- an object an earlier phase gave up on: complete, it is not ----------------
+echo '{"key":"ghost","time":"2026-01-01T00:00:00Z","error":{"message":"rule raised"}}' \
+	>$S/logs/failed_transform_clusters.jsonl
+validate failed.json >failed.txt 2>&1
+check "still the same differences" jqe ".differences == $((want - 1 + base)) and .failed == 1 and (.complete | not)" failed.json
+check "the text report says an object failed" contains failed.txt "1 object(s) failed in earlier phases"
+if command -v python3 >/dev/null; then
+	check "HTML banner counts the failure" python3 "$ROOT/tests/validate/report_check.py" $S/report/index.html failed.json
+fi
+
 done_testing
