@@ -403,6 +403,55 @@ out:
 	return rc;
 }
 
+/* Takes the value to encode (1) and an lj_buf (2, light userdata);
+ * leaves nothing. Protected: encoding may raise a memory error. */
+static int data_encode(lua_State *L)
+{
+	char why[256];
+
+	if (lj_encode(L, 1, lua_touserdata(L, 2), why, sizeof why))
+		return luaL_error(L, "the returned value is not data: %s", why);
+	return 0;
+}
+
+/* A data file (rules/validate.lua): loaded and run like a rule file, in
+ * the same sandbox and limits, but its table is returned as JSON instead
+ * of being registered as rules. */
+int rules_load_data(rules *r, const char *path, lj_buf *out, dbx_err *err)
+{
+	lua_State *L = r->L;
+	int rc = -1, top = lua_gettop(L);
+
+	limits_start(r);
+	lua_pushcfunction(L, load_msgh);
+	if (luaL_loadfilex(L, path, "t") != LUA_OK) {
+		err_set(err, ERR_RULE, path, "%s", lua_tostring(L, -1));
+		goto out;
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->proxy_ref);
+	lua_setupvalue(L, -2, 1);
+	if (lua_pcall(L, 0, 1, top + 1) != LUA_OK) {
+		err_set(err, ERR_RULE, path, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		goto out;
+	}
+	if (!lua_istable(L, -1)) {
+		err_set(err, ERR_RULE, path, "must return a table (got %s)", luaL_typename(L, -1));
+		goto out;
+	}
+	lua_pushcfunction(L, data_encode);
+	lua_insert(L, -2);
+	lua_pushlightuserdata(L, out);
+	if (lua_pcall(L, 2, 0, top + 1) != LUA_OK) {
+		err_set(err, ERR_RULE, path, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		goto out;
+	}
+	rc = 0;
+out:
+	limits_stop(r);
+	lua_settop(L, top);
+	return rc;
+}
+
 int rules_open(rules **out, const rules_opts *o, dbx_err *err)
 {
 	rules *r = calloc(1, sizeof *r);

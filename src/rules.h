@@ -35,6 +35,13 @@ typedef struct rules_opts {
 int rules_open(rules **out, const rules_opts *o, dbx_err *err);
 void rules_close(rules *r);
 
+/* Runs a data file (rules/validate.lua: settings, not rules) in the same
+ * sandbox and limits as a rule file and appends the table it returns to
+ * *out as JSON (out initialised by the caller, who frees it). A file that
+ * fails to load, raises or returns anything but a table is an ERR_RULE
+ * error naming file:line. Open r with no rule files for this. */
+int rules_load_data(rules *r, const char *path, lj_buf *out, dbx_err *err);
+
 /* What one object became. Every buffer is owned by the rules_out value
  * (rules_out_init / rules_out_free); rules_apply resets them first. */
 typedef struct rules_out {

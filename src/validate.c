@@ -12,10 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <lauxlib.h>
-#include <lua.h>
-#include <lualib.h>
-
 #include "cfg.h"
 #include "cli.h"
 #include "compare.h"
@@ -24,14 +20,11 @@
 #include "idmap.h"
 #include "kinds.h"
 #include "log.h"
-#include "luajson.h"
 #include "report.h"
+#include "rules.h"
 #include "store.h"
 #include "validate.h"
 
-#define SETTINGS_MAX (1024 * 1024)
-#define SETTINGS_STEPS 10000000	/* Lua instructions a data file may take */
-#define SETTINGS_MEMORY (64u << 20)	/* bytes of Lua memory it may hold */
 
 /* ------------------------------------------------------------------ */
 /* the settings file                                                   */
@@ -80,154 +73,23 @@ const char *validate_settings_path(const char *given, char *buf, size_t size, db
 	return NULL;
 }
 
-/* lua_Alloc with a ceiling: a data file cannot take the machine's memory.
- * ud points at the bytes in use. */
-static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-	size_t *used = ud, old = ptr ? osize : 0;
-	void *p;
-
-	if (!nsize) {
-		free(ptr);
-		*used -= old;
-		return NULL;
-	}
-	if (nsize > old && *used - old + nsize > SETTINGS_MEMORY)
-		return NULL;
-	p = realloc(ptr, nsize);
-	if (p)
-		*used = *used - old + nsize;
-	return p;
-}
-
-/* The instruction-count hook: a data file has no business looping. */
-static void step_hook(lua_State *L, lua_Debug *ar)
-{
-	(void)ar;
-	/* from now on every instruction raises, so a pcall cannot swallow
-	 * the error and loop on */
-	lua_sethook(L, step_hook, LUA_MASKCOUNT, 1);
-	luaL_error(L, "instruction limit reached (a settings file is data: no long loops)");
-}
-
-/* __index of _G. Takes (table, name); raises: a typo in a name is an
- * error, not a silent nil. */
-static int unknown_global(lua_State *L)
-{
-	return luaL_error(L, "unknown global '%s'", luaL_optstring(L, 2, "?"));
-}
-
-/* Takes the value to encode at index 1 and a light userdata lj_buf at 2;
- * leaves nothing. Encoding may raise (memory): it runs protected. */
-static int encode_protected(lua_State *L)
-{
-	lj_buf *b = lua_touserdata(L, 2);
-	char why[256];
-
-	if (lj_encode(L, 1, b, why, sizeof why))
-		return luaL_error(L, "cannot turn the returned table into data: %s", why);
-	return 0;
-}
-
-/* Opens the safe libraries only and removes the loaders among base's. */
-static void sandbox(lua_State *L)
-{
-	static const luaL_Reg libs[] = {
-		{ LUA_GNAME, luaopen_base }, { LUA_TABLIBNAME, luaopen_table },
-		{ LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
-		{ LUA_UTF8LIBNAME, luaopen_utf8 }, { NULL, NULL },
-	};
-	static const char *const drop[] = { "dofile", "loadfile", "load", "require", "collectgarbage",
-		"print", NULL };
-	const luaL_Reg *l;
-	int i;
-
-	for (l = libs; l->name; l++) {
-		luaL_requiref(L, l->name, l->func, 1);
-		lua_pop(L, 1);
-	}
-	lua_pushglobaltable(L);
-	for (i = 0; drop[i]; i++) {
-		lua_pushnil(L);
-		lua_setfield(L, -2, drop[i]);
-	}
-	lua_newtable(L);
-	lua_pushcfunction(L, unknown_global);
-	lua_setfield(L, -2, "__index");
-	lua_setmetatable(L, -2);
-	lua_pop(L, 1);
-}
-
 cJSON *validate_load_settings(const char *path, dbx_err *err)
 {
-	lua_State *L = NULL;
-	FILE *f = NULL;
-	char *text = NULL, chunk[4200];
-	size_t len = 0;
+	rules_opts ro;
+	rules *r = NULL;
 	lj_buf b;
 	cJSON *out = NULL;
-	size_t used = 0;
-	int status;
 
+	/* the rule engine's sandbox and limits, without any rule file */
+	memset(&ro, 0, sizeof ro);
 	lj_buf_init(&b);
-	f = fopen(path, "rb");
-	if (!f) {
-		err_set(err, ERR_RULE, path, "cannot open: %s", strerror(errno));
+	if (rules_open(&r, &ro, err) || rules_load_data(r, path, &b, err))
 		goto out;
-	}
-	text = malloc(SETTINGS_MAX + 1);
-	if (!text) {
-		err_set(err, ERR_IO, path, "out of memory");
-		goto out;
-	}
-	len = fread(text, 1, SETTINGS_MAX + 1, f);
-	if (ferror(f) || len > SETTINGS_MAX) {
-		err_set(err, ERR_RULE, path, ferror(f) ? "cannot read" : "larger than 1 MiB");
-		goto out;
-	}
-	L = lua_newstate(capped_alloc, &used);
-	if (!L) {
-		err_set(err, ERR_IO, path, "out of memory");
-		goto out;
-	}
-	sandbox(L);
-	lj_init(L);
-	lua_sethook(L, step_hook, LUA_MASKCOUNT, SETTINGS_STEPS);
-	snprintf(chunk, sizeof chunk, "@%s", path);
-	status = luaL_loadbufferx(L, text, len, chunk, "t");
-	if (status == LUA_OK)
-		status = lua_pcall(L, 0, 1, 0);
-	if (status == LUA_ERRMEM) {
-		err_set(err, ERR_RULE, path, "out of memory (a settings file may use %u MiB)",
-			SETTINGS_MEMORY >> 20);
-		goto out;
-	}
-	if (status != LUA_OK) {
-		/* Lua's message starts with "file:line:" */
-		err_set(err, ERR_RULE, NULL, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
-		goto out;
-	}
-	if (!lua_istable(L, -1)) {
-		err_set(err, ERR_RULE, path, "must return a table of settings per kind (got %s)",
-			luaL_typename(L, -1));
-		goto out;
-	}
-	lua_pushcfunction(L, encode_protected);
-	lua_insert(L, -2);
-	lua_pushlightuserdata(L, &b);
-	if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-		err_set(err, ERR_RULE, path, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
-		goto out;
-	}
 	out = cJSON_ParseWithLength(b.data ? b.data : "{}", b.data ? b.len : 2);
 	if (!out)
-		err_set(err, ERR_RULE, path, "returned table did not encode to JSON");
+		err_set(err, ERR_RULE, path, "the returned table did not encode to JSON");
 out:
-	if (L)
-		lua_close(L);
-	if (f)
-		fclose(f);
-	free(text);
+	rules_close(r);
 	lj_buf_free(&b);
 	return out;
 }

@@ -7,10 +7,9 @@
  * instead (no network).
  *
  * The comparison settings come from a Lua data file, rules/validate.lua by
- * default (see validate_settings_path), run in a sandbox (base, table,
- * string, math, utf8 only; no io/os/load; unknown globals are errors; an
- * instruction limit). It returns a table: kind (plural) or "*" → settings
- * as documented in src/compare.h.
+ * default (see validate_settings_path), run in the rule engine's sandbox
+ * and limits (rules_load_data). It returns a table: kind (plural) or "*"
+ * → settings as documented in src/compare.h.
  *
  * session.json gets "validate": {"finished_at", "differences",
  * "followups", "mode"}. */

@@ -132,7 +132,7 @@ expect_exit 3 "runtime error in settings: exit 3" "$DBXMIG" validate --dir mig -
 check "error carries file:line" contains err.txt "bad3.lua:2:"
 printf 'return { jobs = { ignore = { os.getenv("HOME") } } }\n' >bad4.lua
 expect_exit 3 "sandbox: no os library" "$DBXMIG" validate --dir mig --settings bad4.lua --session A --against B
-check "unknown global named" contains err.txt "unknown global 'os'"
+check "unknown global named" contains err.txt "undeclared global 'os'"
 printf 'while true do end\n' >bad5.lua
 expect_exit 3 "sandbox: runaway settings stopped" "$DBXMIG" validate --dir mig --settings bad5.lua --session A --against B
 check "instruction limit named" contains err.txt "instruction limit"
@@ -140,7 +140,7 @@ printf 'while true do pcall(function() while true do end end) end\n' >bad7.lua
 expect_exit 3 "sandbox: a pcall cannot swallow the limit" "$DBXMIG" validate --dir mig --settings bad7.lua --session A --against B
 printf 'return { jobs = { ignore = { ("x"):rep(1 << 27) } } }\n' >bad6.lua
 expect_exit 3 "sandbox: memory ceiling" "$DBXMIG" validate --dir mig --settings bad6.lua --session A --against B
-check "out of memory named with the file" contains err.txt "bad6.lua: out of memory"
+check "out of memory named with the file" grep -q 'bad6.lua: .*memory' err.txt
 expect_exit 2 "missing settings file: exit 2" "$DBXMIG" validate --dir mig --settings none.lua --session A --against B
 
 # --- the default settings file: ./rules/validate.lua -------------------------
