@@ -24,6 +24,12 @@ check "... and never prints the token" sh -c '! grep -q not-the-token out.txt er
 expect_exit 2 "import --parallel takes a number" "$DBXMIG" import --profile DST --session s --parallel many
 expect_exit 2 "migrate without --rules" "$DBXMIG" migrate --from DST --to DST --session s
 check "... names --rules" contains err.txt "--rules"
+printf 'return {\n  job = function(o)\n    return o +\n  end,\n}\n' >bad.lua
+expect_exit 3 "migrate stops with exit 3 at a rule file that does not load" \
+	"$DBXMIG" migrate --from SRC --to DST --cloud azure --session m --rules bad.lua --rate-limit 0
+check "... naming file and line" contains err.txt "bad.lua:"
+check "... before the import phase" sh -c '! grep -q "^== import" out.txt'
+check "... having changed nothing in the target" test "$(mutations "$dst_URL")" -eq 0
 expect_exit 2 "cutover without --session" "$DBXMIG" cutover --profile DST
 expect_exit 0 "cutover of a session with nothing paused is a no-op" "$DBXMIG" cutover --profile DST --session s
 check "... that says so" contains out.txt "0 paused objects"
