@@ -345,19 +345,20 @@ static int names_value(const char *path, const char *value)
 void report_text(const report *r, FILE *out)
 {
 	size_t i, j;
-	long validated = 0, kinds_with = 0, failed = 0;
+	long validated = 0, kinds_with = 0, failed = 0, expected = 0;
 
 	for (i = 0; i < r->nrows; i++) {
 		validated += r->rows[i].validated > 0 ? r->rows[i].validated : 0;
+		expected += r->rows[i].expected > 0 ? r->rows[i].expected : 0;
 		failed += r->rows[i].failed > 0 ? r->rows[i].failed : 0;
 		kinds_with += r->rows[i].differences > 0;
 	}
 	fprintf(out, "validate: %s\n", r->title);
 	if (r->total)
-		fprintf(out, "%ld difference(s) in %ld kind(s); %ld object(s) validated\n", r->total,
-			kinds_with, validated);
+		fprintf(out, "%ld difference(s) in %ld kind(s); %ld of %ld object(s) validated\n",
+			r->total, kinds_with, validated, expected);
 	else
-		fprintf(out, "no differences; %ld object(s) validated\n", validated);
+		fprintf(out, "no differences; %ld of %ld object(s) validated\n", validated, expected);
 	if (failed)
 		fprintf(out, "%ld object(s) failed in earlier phases: not in the target (see "
 			"logs/failed_<phase>_<kind>.jsonl)\n", failed);
@@ -691,7 +692,7 @@ int report_html(const report *r, const char *path, dbx_err *err)
 	afile a;
 	FILE *o;
 	size_t i;
-	long validated = 0, shown = 0, failed = 0;
+	long validated = 0, shown = 0, failed = 0, expected = 0;
 	char ts[64];
 	time_t now = time(NULL);
 	struct tm tmv;
@@ -703,6 +704,7 @@ int report_html(const report *r, const char *path, dbx_err *err)
 	strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S UTC", &tmv);
 	for (i = 0; i < r->nrows; i++) {
 		validated += r->rows[i].validated > 0 ? r->rows[i].validated : 0;
+		expected += r->rows[i].expected > 0 ? r->rows[i].expected : 0;
 		failed += r->rows[i].failed > 0 ? r->rows[i].failed : 0;
 	}
 
@@ -727,8 +729,8 @@ int report_html(const report *r, const char *path, dbx_err *err)
 		fputs("Migration validated: no differences", o);
 	fputs("</h1>\n<p>", o);
 	esc(o, r->title);
-	fprintf(o, " &#8212; %ld object(s) validated, %zu manual follow-up(s) &#8212; %s</p>\n"
-		"</header>\n<main>\n", validated, r->nfu, ts);
+	fprintf(o, " &#8212; %ld of %ld object(s) validated, %zu manual follow-up(s) &#8212; %s</p>\n"
+		"</header>\n<main>\n", validated, expected, r->nfu, ts);
 
 	/* the per-kind table */
 	fputs("<section>\n<h2>Objects per kind</h2>\n<table id=\"kinds\">\n<thead><tr><th>kind</th>", o);
