@@ -88,6 +88,23 @@ static const char *scalar(const cJSON *v, char *b, size_t n)
 	return NULL;
 }
 
+/* Manual follow-ups found in exported records: objects export marked
+ * "manual" (Key Vault scopes) and secret values to re-enter. */
+static long g_manual_objects, g_reentry_values;
+
+static void count_manual(const cJSON *rec)
+{
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(rec, "object"), *k;
+
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, "manual")))
+		g_manual_objects++;
+	cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(obj, "keys")) {
+		const char *vs = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "value_status"));
+		if (vs && strcmp(vs, "NEEDS_REENTRY") == 0)
+			g_reentry_values++;
+	}
+}
+
 /* Adds the "key" (and "id") of every record of <phase>/<kind>.jsonl to
  * `done`; returns the number of records. */
 static long read_phase(store *st, const char *phase, const char *kind, sset *done)
@@ -107,6 +124,8 @@ static long read_phase(store *st, const char *phase, const char *kind, sset *don
 			n++;
 			sset_add(done, k);
 		}
+		if (strcmp(phase, "export") == 0)
+			count_manual(rec);
 		if (id)
 			sset_add(done, id);
 		cJSON_Delete(rec);
@@ -259,6 +278,11 @@ int cmd_status(int argc, char **argv)
 					cJSON_AddNullToObject(e, f[j]);
 			}
 		}
+		{
+			cJSON *m = cJSON_AddObjectToObject(out, "manual");
+			cJSON_AddNumberToObject(m, "objects", (double)g_manual_objects);
+			cJSON_AddNumberToObject(m, "secret_values_to_reenter", (double)g_reentry_values);
+		}
 		kinds = cJSON_AddObjectToObject(out, "kinds");
 		for (size_t i = 0; i < nk; i++) {
 			kstat *s = &ks[i];
@@ -303,6 +327,10 @@ int cmd_status(int argc, char **argv)
 				       s->f_transform, s->f_import);
 			printf("\n");
 		}
+		if (g_manual_objects || g_reentry_values)
+			printf("manual follow-ups: %ld secret value(s) to re-enter, %ld object(s) to "
+			       "recreate by hand (\"manual\" in the export records)\n",
+			       g_reentry_values, g_manual_objects);
 	}
 out:
 	if (ks)

@@ -9,6 +9,7 @@
 /* argv[0] is "status". Returns 0, or 2 when the session does not exist or
  * the command line is wrong. With --json prints
  * {"session", "source": {...}, "export": {"started_at", "finished_at"},
+ *  "manual": {"objects", "secret_values_to_reenter"},
  *  "kinds": {KIND: {"exported", "skipped", "transformed", "imported",
  *  "failed": {"export", "transform", "import"}}}}. */
 int cmd_status(int argc, char **argv);

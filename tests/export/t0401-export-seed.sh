@@ -46,4 +46,8 @@ check "status counts the exported jobs" sh -c '
 expect_exit 0 "status --json" "$DBXMIG" status --session s1 --json
 check "status --json agrees with the files" jqt --argjson n "$(wc -l <migration/s1/export/users.jsonl)" \
 	'.kinds.users.exported == $n and .kinds.users.failed.export == 0' out.txt
+check "status --json counts the manual follow-ups" jqt \
+	--argjson keys "$(jq '[.[].keys[]?] | length' "$SEED/secrets.json")" \
+	--argjson kv "$(jq '[.[] | select(.backend_type == "AZURE_KEYVAULT")] | length' "$SEED/secrets.json")" \
+	'.manual.secret_values_to_reenter == $keys and .manual.objects == $kv and $kv > 0' out.txt
 done_testing
