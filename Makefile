@@ -80,11 +80,12 @@ cli: all
 bench: all
 	@for b in bench/*.sh; do DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) "$$b" || exit 1; done
 
-# libFuzzer harnesses (fuzz/fuzz_*.c) over the parsers, built with clang
-# in build/fuzz/ and run FUZZ_SECONDS each from fuzz/corpus/<name>/. New
-# inputs go to build/fuzz-corpus/; a crash leaves crash-* in the cwd.
-FUZZ         := $(patsubst fuzz/%.c,$(B)/f/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_SECONDS ?= 30
+# libFuzzer harnesses (fuzz/fuzz_*.c: databrickscfg, JSONL, HTTP error
+# replies, JSON -> Lua -> JSON), built with clang in build/fuzz/ and run
+# FUZZ_TIME seconds each from the seeds in fuzz/corpus/<name>/. New inputs
+# go to build/fuzz-corpus/<name>/, crashes to build/fuzz/crash-*.
+FUZZ      := $(patsubst fuzz/%.c,$(B)/f/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_TIME ?= 60
 
 $(B)/f/%: $(B)/fuzz/%.o $(B)/libdbx.a
 	@mkdir -p $(dir $@)
@@ -92,10 +93,10 @@ $(B)/f/%: $(B)/fuzz/%.o $(B)/libdbx.a
 
 fuzz-run: $(FUZZ)
 	@for f in $(FUZZ); do n=$$(basename $$f); mkdir -p build/fuzz-corpus/$$n; \
-		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
-			build/fuzz-corpus/$$n fuzz/corpus/$$n 2>build/fuzz-$$n.log || \
-			{ tail -40 build/fuzz-$$n.log; exit 1; }; done
+		echo "fuzz: $$n for $(FUZZ_TIME) s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=0 \
+			-artifact_prefix=$(B)/ build/fuzz-corpus/$$n fuzz/corpus/$$n \
+			2>build/fuzz-$$n.log || { tail -40 build/fuzz-$$n.log; exit 1; }; done
 
 fuzz:
 	$(MAKE) B=build/fuzz CC=clang WARN="-Wall -Wextra" OPT="-O1 -g" \
@@ -109,19 +110,6 @@ check:
 # workspace into an empty AWS fake (scripts/demo.sh), all on 127.0.0.1.
 demo: all
 	./scripts/demo.sh
-
-# Fuzzing (libFuzzer, clang): JSON -> Lua -> JSON, FUZZ_TIME seconds.
-FUZZ_TIME ?= 60
-FUZZ_CC   ?= clang
-$(B)/fuzz/fuzz_luajson: fuzz/fuzz_luajson.c src/luajson.c src/luajson.h
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
-		-o $@ fuzz/fuzz_luajson.c src/luajson.c $(shell pkg-config --libs lua5.4 libcjson) -lm
-fuzz: $(B)/fuzz/fuzz_luajson
-	@mkdir -p $(B)/fuzz/corpus
-	cp fuzz/seeds/* $(B)/fuzz/corpus/
-	$(B)/fuzz/fuzz_luajson -max_total_time=$(FUZZ_TIME) -max_len=8192 \
-		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dbxmig/rules
