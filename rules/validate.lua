@@ -17,7 +17,9 @@
 --   refs             = { [PATH] = KIND }   fields naming objects of another
 --                                      kind (more than the registry knows)
 --   ignore_keys      = { GLOB, ... }   objects left out altogether
---                                      (built-in groups, say)
+--                                      (built-in groups, say); ${self} is
+--                                      the user or service principal that
+--                                      imports
 --   optional         = { [PATH] = true | { FIELD = VALUE, ... } }
 --                                      may be absent from the target
 --                                      (only elements holding those
@@ -105,6 +107,8 @@ return {
 
 	workspace = {
 		ignore = { "created_at", "modified_at", "resource_id", "size", "object_id" },
+		-- the importing user's own home folder ("${self}": that user)
+		ignore_keys = { "/Users/${self}", "/Users/${self}/*" },
 	},
 
 	repos = {

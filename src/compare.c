@@ -898,6 +898,27 @@ static const pat_val *lookup(const kctx *x, enum which w, const path *at)
 	return NULL;
 }
 
+/* fnmatch with "${self}" standing for the importing principal (a pattern
+ * naming it matches nothing while it is unknown). */
+static void lower(char *s);
+
+static int key_glob(const cmp *c, const char *glob, const char *key)
+{
+	const char *at = strstr(glob, "${self}");
+	char buf[2048], k[2048];
+
+	if (!at)
+		return !fnmatch(glob, key, 0);
+	if (!c->self || snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - glob), glob, c->self,
+				 at + 7) >= (int)sizeof buf ||
+	    snprintf(k, sizeof k, "%s", key) >= (int)sizeof k)
+		return 0;
+	/* user names ignore case: so does a pattern naming one */
+	lower(buf);
+	lower(k);
+	return !fnmatch(buf, k, 0);
+}
+
 /* Objects left out: the settings' ignore_keys, and the principal that
  * imports (its own user or service principal was never the source's). */
 static int key_ignored(const kctx *x, const char *key)
@@ -910,7 +931,7 @@ static int key_ignored(const kctx *x, const char *key)
 	for (i = 0; i < 2; i++)
 		if (x->k[i])
 			for (j = 0; j < x->k[i]->n_ignore_keys; j++)
-				if (!fnmatch(x->k[i]->ignore_keys[j], key, 0))
+				if (key_glob(x->c, x->k[i]->ignore_keys[j], key))
 					return 1;
 	return 0;
 }

@@ -17,7 +17,7 @@
  *               "refs":    { "settings.tasks[].existing_cluster_id": "clusters" },
  *               "optional": { "keys[]": { "value_status": "NEEDS_REENTRY" } },
  *               "self_entries": ["access_control_list[]"],
- *               "ignore_keys": ["admins", "job-*"] },
+ *               "ignore_keys": ["admins", "job-*", "/Users/${self}"] },
  *     "*":    { "emails_case_insensitive": true } }
  * Paths: dotted keys from the object root; "[]" (or "[*]") any element of
  * an array; "*" any one key; "**" any number of steps; ["a.b"] a key with
@@ -25,7 +25,8 @@
  * the target without a finding (a table: only elements holding those
  * field values; true or a list of paths: always). "self_entries": list
  * entries naming the importing principal (cmp_set_self) are dropped on
- * both sides. Strings that look like e-mail addresses, keys included,
+ * both sides; "${self}" in an ignore_keys pattern stands for it too.
+ * Strings that look like e-mail addresses, keys included,
  * compare ignoring case unless "*".emails_case_insensitive is false.
  *
  * Matching: an expected record finds its actual one through the id

@@ -319,6 +319,34 @@ static void optional_self_and_object_ignores(void **state)
 		assert_int_equal(system("rm -rf /tmp/test_compare_oi"), 0);
 	}
 	cmp_free(c);
+
+	/* "${self}" in ignore_keys: the importing user's home folder */
+	c = mk("{\"workspace\":{\"ignore_keys\":[\"/Users/${self}\",\"/Users/${self}/*\"]}}");
+	{
+		char a[128];
+		FILE *f;
+		cmp_stats st;
+
+		snprintf(a, sizeof a, "/tmp/test_compare_self.jsonl");
+		f = fopen(a, "w");
+		assert_non_null(f);
+		fputs("{\"key\":\"/Users/admin@x.com\",\"id\":1,\"object\":{}}\n"
+		      "{\"key\":\"/Users/admin@x.com/nb\",\"id\":2,\"object\":{}}\n"
+		      "{\"key\":\"/Users/admin@x.company/nb\",\"id\":3,\"object\":{}}\n", f);
+		fclose(f);
+		memset(&g, 0, sizeof g);
+		assert_int_equal(cmp_kind(c, "workspace", "/tmp/test_compare_none.jsonl", a, collect, &g,
+					  &st, &err), 0);
+		assert_int_equal(g.n, 3);	/* nobody is "self" yet */
+		assert_int_equal(cmp_set_self(c, "Admin@X.com"), 0);
+		memset(&g, 0, sizeof g);
+		assert_int_equal(cmp_kind(c, "workspace", "/tmp/test_compare_none.jsonl", a, collect, &g,
+					  &st, &err), 0);
+		assert_string_equal(g.text, "UNEXPECTED_IN_TARGET /Users/admin@x.company/nb : - -> -\n");
+		assert_int_equal(st.ignored, 2);
+		unlink(a);
+	}
+	cmp_free(c);
 }
 
 static void bad_settings_are_named(void **state)
