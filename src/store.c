@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -564,23 +565,30 @@ int jsonl_out_has(const jsonl_out *o, const char *key)
 
 int jsonl_out_put_raw(jsonl_out *o, const char *key, const char *line, size_t len, dbx_err *err)
 {
-	char *buf;
-	int rc;
+	struct iovec iov[2];
+	ssize_t n;
 
 	if (!key)
 		return err_set(err, ERR_PARSE, o->path, "record without a string \"key\"");
 	if (memchr(line, '\n', len))
 		return err_set(err, ERR_PARSE, o->path, "record for key '%s' spans lines", key);
-	buf = malloc(len + 1);
-	if (!buf)
-		return err_set(err, ERR_IO, o->path, "out of memory");
-	memcpy(buf, line, len);
-	buf[len] = '\n';
-	/* One write(2) per record with O_APPEND: a crash leaves at most one
+	/* One writev(2) per record with O_APPEND: a crash leaves at most one
 	 * partial last line, never an interleaved or half-valid record. */
-	rc = write_all(o->fd, buf, len + 1);
-	free(buf);
-	if (rc)
+	iov[0].iov_base = (void *)line;
+	iov[0].iov_len = len;
+	iov[1].iov_base = (void *)"\n";
+	iov[1].iov_len = 1;
+	do
+		n = writev(o->fd, iov, 2);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && (size_t)n < len + 1) {
+		/* a short write (disk nearly full): finish it or fail */
+		size_t done = (size_t)n;
+		if ((done < len && write_all(o->fd, line + done, len - done)) ||
+		    write_all(o->fd, "\n", 1))
+			n = -1;
+	}
+	if (n < 0)
 		return io_err(err, o->path, "cannot append");
 	if (keyset_add_hash(&o->keys, key_hash(key)))
 		return err_set(err, ERR_IO, o->path, "out of memory");
