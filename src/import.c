@@ -69,6 +69,7 @@ typedef struct item {
 	int outstanding;	/* requests in flight for a multi-request step */
 	int step_failed;
 	int retry;		/* an idempotent step failed transiently: redo next round */
+	int created;		/* a create of ours returned its id (it->tid): never create again */
 	dbx_err err;
 } item;
 
@@ -868,6 +869,7 @@ static void on_reply(ws *w, void *ud, cJSON *json, const dbx_err *e)
 			if (id) {
 				free(it->tid);
 				it->tid = strdup(id);
+				it->created = k->imp.write != KIND_WRITE_WORKSPACE;
 			}
 		}
 		break;
@@ -920,11 +922,16 @@ static void start_item(imp *x, item *it, idmap *idx)
 			state = idmap_name(idx, "alt", alt);
 		}
 	}
-	free(it->tid);
+	/* created by an earlier round whose later step failed: the id is
+	 * known even if a listing does not show the object yet */
+	char *mine = !tid && it->created ? it->tid : NULL;
+	if (!mine)
+		free(it->tid);
 	free(it->tstate);
-	it->tid = xstrdup(tid);
+	it->tid = mine ? mine : xstrdup(tid);
 	it->tstate = state && *state ? strdup(state) : NULL;
-	it->creating = tid == NULL;
+	it->creating = it->tid == NULL;
+	tid = it->tid;
 	it->step = ST_MAIN;
 	it->step_failed = 0;
 	it->retry = 0;
