@@ -472,6 +472,13 @@ static int ref_leaf(void *ud, cJSON *parent, cJSON *leaf, const char *where)
 			return 0;
 		}
 		r->missing = 1;
+		if (!kind_supported(r->rk)) {
+			snprintf(r->msg, sizeof r->msg,
+				 "%s refers to %s %s, and %s are not migrated by this build: "
+				 "map or drop the reference with a rule", where, kind_name(r->rk), sid,
+				 kind_name(r->rk));
+			return 1;
+		}
 		snprintf(r->msg, sizeof r->msg,
 			 "%s refers to %s %s, which has no id in the target (not imported: see "
 			 "logs/failed_import_%s.jsonl or import it first)",
