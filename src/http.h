@@ -18,7 +18,12 @@
  * err->maybe_applied set, and the caller looks the object up by its key.
  *
  * A reply is an error when its status is not 2xx or its body carries an
- * `error_code` (a 200 with an error body is an error too). */
+ * `error_code` (a 200 with an error body is an error too). Messages read
+ * "<server message> (HTTP 404 RESOURCE_DOES_NOT_EXIST)", where = "GET /path".
+ *
+ * A 401 (after one token refresh for OAuth) is fatal for the workspace: the
+ * request and every request still queued fail with ERR_AUTH (callbacks are
+ * still called), and http_run() returns -1 with that error. */
 #ifndef DBX_HTTP_H
 #define DBX_HTTP_H
 
