@@ -30,7 +30,10 @@
 
 typedef struct store store;
 
-/* Opens DIR/ID (creating it when `create`, else failing when absent). */
+/* Opens DIR/ID (creating it when `create`, else failing when absent, with
+ * ERR_USAGE "no session 'ID' in DIR"). ID is letters, digits, '.', '_' and
+ * '-', not starting with '.'. Also makes logs/run.log the run log
+ * (log_open_file); store_close() closes it. */
 int store_open(store **out, const char *dir, const char *session, int create, dbx_err *err);
 void store_close(store *st);
 /* "DIR/ID" */
