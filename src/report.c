@@ -618,7 +618,7 @@ static long row_value(const report_row *w, int s)
  * table, scaled to the largest count. */
 static void svg_chart(FILE *o, const report *r)
 {
-	const int label_w = 150, bar_max = 520, bar_h = 10, gap = 12, legend_h = 26;
+	const int label_w = 150, bar_max = 520, bar_h = 8, gap = 10, legend_h = 26;
 	int n = (int)(sizeof series / sizeof series[0]), group_h = n * bar_h + gap, s;
 	long max = 1;
 	size_t i;
