@@ -1532,19 +1532,28 @@ static int add_name(void *ud, const char *kind, const char *source_id, const cha
 	return 0;
 }
 
-static int perms_pass(imp *x, const kind_def *k, const principals *pr, dbx_err *err)
+static int has_perms(const kind_def *k)
+{
+	return k->imp.write != KIND_WRITE_NONE && (k->perm_type || k->perm_by_type);
+}
+
+/* One PUT per object of every selected kind, all in flight together (the
+ * objects exist by now, permissions do not depend on one another). */
+static int perms_pass(imp *x, kind_set sel, const principals *pr, dbx_err *err)
 {
 	int rc = -1;
 	itemv items = { 0 };
 	char pk[128];
-	snprintf(pk, sizeof pk, "permissions/%s", kind_name(k));
-	if (load_items(x, k, &items, 1, err) < 0)
-		goto out;
+	for (size_t i = 0; i < kind_count(); i++)
+		if (kind_in(sel, i) && has_perms(kind_at(i)) && load_items(x, kind_at(i), &items, 1, err) < 0)
+			goto out;
 	size_t started = 0;
 	for (size_t i = 0; i < items.n; i++) {
 		item *it = items.v[i];
+		const kind_def *k = it->k;
 		const cJSON *acl = cJSON_GetObjectItemCaseSensitive(it->obj, "access_control_list");
 		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
+		snprintf(pk, sizeof pk, "permissions/%s", kind_name(k));
 		if (cJSON_GetArraySize(acl) == 0 || !tid || idmap_target(x->ids, pk, it->src_id) ||
 		    idmap_target(x->gave_up, pk, it->src_id))
 			continue;
@@ -1584,20 +1593,22 @@ static int perms_pass(imp *x, const kind_def *k, const principals *pr, dbx_err *
 	if (started && http_run(x->w, err) < 0)
 		goto out;
 	for (size_t i = 0; i < items.n; i++)
-		if (items.v[i]->st == IT_FAILED)
+		if (items.v[i]->st == IT_FAILED) {
+			snprintf(pk, sizeof pk, "permissions/%s", kind_name(items.v[i]->k));
 			idmap_put(x->gave_up, pk, items.v[i]->src_id, "", NULL, err);
+		}
 	rc = 0;
 out:
 	itemv_free(&items);
 	return rc;
 }
 
-static int import_perms(imp *x, const kind_def *k, const principals *pr, dbx_err *err)
+static int import_perms(imp *x, kind_set sel, const principals *pr, dbx_err *err)
 {
 	for (x->round = 0; x->round < MAX_ROUNDS; x->round++) {
 		x->final = x->round == MAX_ROUNDS - 1;
 		x->progress = 0;
-		if (perms_pass(x, k, pr, err) < 0)
+		if (perms_pass(x, sel, pr, err) < 0)
 			return -1;
 		if (!x->progress)
 			break;
@@ -1844,14 +1855,8 @@ int import_run(const import_opts *o)
 			idmap_each(x.ids, "service_principals", add_name, pr.sps);
 		}
 	}
-	for (size_t i = 0; i < kind_count(); i++) {
-		const kind_def *k = kind_at(i);
-		if (!kind_in(sel, i) || k->imp.write == KIND_WRITE_NONE ||
-		    (!k->perm_type && !k->perm_by_type))
-			continue;
-		if (import_perms(&x, k, &pr, &err) < 0)
-			goto hard;
-	}
+	if (import_perms(&x, sel, &pr, &err) < 0)
+		goto hard;
 	rc = 0;
 	for (size_t i = 0; i < kind_count(); i++)
 		if (x.cnt[i].failed)
