@@ -1690,6 +1690,29 @@ out:
 	return rc;
 }
 
+/* One import per session at a time: two would each miss the other's
+ * creates and make duplicates. A POSIX record lock on DIR/ID/import.lock
+ * goes away with the process, kill -9 included. Returns the fd or -1. */
+static int lock_session(store *st, dbx_err *err)
+{
+	char path[4096];
+	if (!store_path(st, path, sizeof path, "import.lock"))
+		return err_set(err, ERR_IO, store_root(st), "session path too long");
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(err, ERR_IO, path, "cannot open the lock file: %s", strerror(errno));
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	if (fcntl(fd, F_SETLK, &fl) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EACCES || e == EAGAIN)
+			return err_set(err, ERR_CONFIG, store_root(st),
+				       "another dbxmig is importing this session right now: wait for it");
+		return err_set(err, ERR_IO, path, "cannot lock: %s", strerror(e));
+	}
+	return fd;
+}
+
 static void now_iso(char *buf, size_t n)
 {
 	time_t t = time(NULL);
@@ -1755,7 +1778,7 @@ int import_run(const import_opts *o)
 	dbx_err err = { 0 };
 	imp x = { .o = o };
 	cfg_profile prof = { 0 };
-	int have_prof = 0;
+	int have_prof = 0, lock_fd = -1;
 	kind_set sel = 0;
 	principals pr = { 0 };
 	char started[32], path[4096];
@@ -1781,6 +1804,8 @@ int import_run(const import_opts *o)
 	}
 	if (o->dry_run)
 		log_close_file();	/* store_open opened the run log: a dry run writes nothing */
+	else if ((lock_fd = lock_session(x.st, &err)) < 0)
+		goto out;
 	if (cfg_load_profile(o->profile, &prof, &err) < 0)
 		goto out;
 	have_prof = 1;
@@ -1891,6 +1916,8 @@ out:
 		ws_close(x.w);
 	if (have_prof)
 		cfg_profile_free(&prof);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	if (x.st)
 		store_close(x.st);
 	return rc;

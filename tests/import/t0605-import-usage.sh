@@ -33,4 +33,19 @@ check "... having changed nothing in the target" test "$(mutations "$dst_URL")" 
 expect_exit 2 "cutover without --session" "$DBXMIG" cutover --profile DST
 expect_exit 0 "cutover of a session with nothing paused is a no-op" "$DBXMIG" cutover --profile DST --session s
 check "... that says so" contains out.txt "0 paused objects"
+
+# two imports of one session at once: the second is refused
+start_fake slow --cloud azure --token tok --latency-ms 40 || exit 1
+write_cfg cfg SLOW "$slow_URL" tok
+cp -r migration/s migration/two
+rm -rf migration/two/import
+"$DBXMIG" import --profile SLOW --session two --rate-limit 0 >first.out 2>first.err &
+first=$!
+i=0
+while [ ! -s migration/two/import/ids.jsonl ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+expect_exit 2 "a second import of a session being imported is refused" \
+	"$DBXMIG" import --profile SLOW --session two --rate-limit 0
+check "... saying why" contains err.txt "another dbxmig is importing this session"
+wait "$first"
+check "the first import finishes with exit 0" test $? -eq 0
 done_testing
