@@ -110,7 +110,30 @@ static int check_ref(fw_ctx *c, const cJSON *spec, const char *field, int which,
 	return 0;
 }
 
+static int check_cluster(fw_ctx *c, const cJSON *spec, const char *where, int dlt);
+
 int fw_check_cluster(fw_ctx *c, const cJSON *spec, const char *where)
+{
+	return check_cluster(c, spec, where, 0);
+}
+
+int fw_check_pipeline_cluster(fw_ctx *c, const cJSON *spec, const char *where)
+{
+	const char *label = fw_str(spec, "label");
+	if (label && strcmp(label, "default") && strcmp(label, "maintenance") && strcmp(label, "updates")) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s.label: invalid value %s (default, maintenance or updates)", where, label);
+		return -1;
+	}
+	static const char *const notdlt[] = {"spark_version", "autotermination_minutes", "cluster_name", "data_security_mode"};
+	for (size_t i = 0; i < sizeof notdlt / sizeof *notdlt; i++)
+		if (cJSON_GetObjectItemCaseSensitive(spec, notdlt[i])) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s.%s cannot be set on a pipeline cluster", where, notdlt[i]);
+			return -1;
+		}
+	return check_cluster(c, spec, where, 1);
+}
+
+static int check_cluster(fw_ctx *c, const cJSON *spec, const char *where, int dlt)
 {
 	char w[256];
 	if (!cJSON_IsObject(spec)) {
@@ -118,7 +141,7 @@ int fw_check_cluster(fw_ctx *c, const cJSON *spec, const char *where)
 		return -1;
 	}
 	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(spec, "spark_version");
-	if (!cJSON_IsString(sv) || !*sv->valuestring) {
+	if (!dlt && (!cJSON_IsString(sv) || !*sv->valuestring)) {
 		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s%sspark_version: Missing required field: spark_version",
 			 where, *where ? "." : "");
 		return -1;
@@ -126,7 +149,7 @@ int fw_check_cluster(fw_ctx *c, const cJSON *spec, const char *where)
 	if (foreign_blocks(c, spec, where) < 0 || check_availability(c, spec, where, 0) < 0)
 		return -1;
 	int pool = cJSON_GetObjectItemCaseSensitive(spec, "instance_pool_id") != NULL;
-	if (!pool && !cJSON_GetObjectItemCaseSensitive(spec, "node_type_id") &&
+	if (!dlt && !pool && !cJSON_GetObjectItemCaseSensitive(spec, "node_type_id") &&
 	    !cJSON_GetObjectItemCaseSensitive(spec, "policy_id")) {
 		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s%snode_type_id: Missing required field: node_type_id",
 			 where, *where ? "." : "");
@@ -225,4 +248,42 @@ int fw_check_pool(fw_ctx *c, const cJSON *spec)
 		return -1;
 	}
 	return 0;
+}
+
+int fw_check_storage_url(fw_ctx *c, const char *url, const char *where, int allow_dbfs)
+{
+	static const struct { const char *scheme; fw_cloud cloud; } schemes[] = {
+		{"abfss://", FW_AZURE}, {"wasbs://", FW_AZURE}, {"s3://", FW_AWS}, {"gs://", FW_GCP},
+	};
+	if (!url || !*url) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: %s", where);
+		return -1;
+	}
+	if (allow_dbfs && strncmp(url, "dbfs:/", 6) == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+		size_t l = strlen(schemes[i].scheme);
+		if (strncmp(url, schemes[i].scheme, l) != 0)
+			continue;
+		if (schemes[i].cloud != c->s->cloud) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s: %s is %s storage, not reachable from a %s workspace",
+				 where, url, fw_cloud_name(schemes[i].cloud), fw_cloud_name(c->s->cloud));
+			return -1;
+		}
+		const char *host = url + l, *slash = strchr(host, '/'), *at = strchr(host, '@');
+		int bad = !*host || *host == '/';
+		if (schemes[i].cloud == FW_AZURE && (!at || at == host || (slash && at > slash)))
+			bad = 1;
+		if (bad) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s: %s has no %s", where, url,
+				 schemes[i].cloud == FW_AZURE ? "container@account" : "bucket");
+			return -1;
+		}
+		return 0;
+	}
+	fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s: %s is not a storage URL this %s workspace can use (%s)", where, url,
+		 fw_cloud_name(c->s->cloud),
+		 c->s->cloud == FW_AZURE ? "abfss://container@account.dfs.core.windows.net/..." :
+		 c->s->cloud == FW_AWS ? "s3://bucket/..." : "gs://bucket/...");
+	return -1;
 }

@@ -133,11 +133,109 @@ long fw_page_token(fw_ctx *c, const char *tok)
 	return -1;
 }
 
+const char *fw_iso_time(int64_t ms, char *buf, size_t n)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+const char *fw_uuid(fw_state *s, char *buf, size_t n)
+{
+	uint64_t a = fw_rand(s), b = fw_rand(s);
+	snprintf(buf, n, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffff,
+		 (unsigned)a & 0xfff, (unsigned)(0x8000 | ((b >> 48) & 0x3fff)),
+		 (unsigned long long)(b & 0xffffffffffffULL));
+	return buf;
+}
+
+const char *fw_need_str(fw_ctx *c, const cJSON *b, const char *f, const char *where)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, f));
+	if (!v || !*v) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: %s%s%s", where ? where : "",
+			 where && *where ? "." : "", f);
+		return NULL;
+	}
+	return v;
+}
+
+/* UC's empty page: a token that resumes at OFF after an empty page. */
+static const char *empty_token(long off, char *buf, size_t n)
+{
+	snprintf(buf, n, "pe%lx", (unsigned long)off * 7 + 3);
+	return buf;
+}
+
+void fw_list_page(fw_ctx *c, fw_coll *col, const char *field, const char *size_param, int dflt,
+		  int max, fw_keep_fn keep, fw_view_fn view, void *arg, int uc)
+{
+	const char *ps = fw_query(c, size_param), *tok = fw_query(c, "page_token");
+	long off, req = 0;
+	int resumed = 0;
+	char *end = NULL, tb[40];
+
+	if (ps) {
+		req = strtol(ps, &end, 10);
+		if (end == ps || *end || req < 0 || req > max) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "%s must be between 0 and %d, got %s", size_param, max, ps);
+			return;
+		}
+	}
+	if (tok && strncmp(tok, "pe", 2) == 0) {
+		unsigned long v = strtoul(tok + 2, &end, 16);
+		if (*end || end == tok + 2 || v % 7 != 3) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Invalid page token: %s", tok);
+			return;
+		}
+		off = (long)((v - 3) / 7);
+		resumed = 1;
+	} else if ((off = fw_page_token(c, tok)) < 0) {
+		return;
+	}
+	int n = fw_page_size(c, (int)req, dflt);
+	cJSON *r = cJSON_CreateObject();
+	cJSON *arr = cJSON_CreateArray();
+	/* skip OFF kept items, then take N */
+	size_t i = 0;
+	long seen = 0;
+	for (; i < col->n && seen < off; i++)
+		if (!keep || keep(col->items[i], arg))
+			seen++;
+	if (uc && tok && !resumed && off > 0 && (off / n) % 2 == 1 && i < col->n) {
+		cJSON_AddItemToObject(r, field, arr);
+		cJSON_AddStringToObject(r, "next_page_token", empty_token(off, tb, sizeof tb));
+		fw_reply(c, 200, r);
+		return;
+	}
+	int k = 0;
+	for (; i < col->n && k < n; i++) {
+		if (keep && !keep(col->items[i], arg))
+			continue;
+		cJSON_AddItemToArray(arr, view ? view(col->items[i], arg) : cJSON_Duplicate(col->items[i], 1));
+		k++;
+	}
+	int more = 0;
+	for (size_t j = i; j < col->n && !more; j++)
+		if (!keep || keep(col->items[j], arg))
+			more = 1;
+	if (k || uc)
+		cJSON_AddItemToObject(r, field, arr);
+	else
+		cJSON_Delete(arr);
+	if (more)
+		cJSON_AddStringToObject(r, "next_page_token", fw_make_token(off + k, tb, sizeof tb));
+	fw_reply(c, 200, r);
+}
+
 /* ---- routing ---- */
 
 static const fw_route *const tables[] = {
 	fw_scim_routes, fw_compute_routes, fw_jobs_routes, fw_workspace_routes,
-	fw_secrets_routes, fw_perms_routes, fw_sql_routes,
+	fw_secrets_routes, fw_perms_routes, fw_sql_routes, fw_dbsql_routes, fw_uc_routes,
+	fw_stmt_routes, fw_pipelines_routes,
 };
 
 static int match(const char *pat, const char *path, const char **caps, char *store, size_t storelen)
@@ -643,6 +741,7 @@ void fw_http_stop(void *daemon)
 	clear_log();
 	cJSON_Delete(g_mutations);
 	g_mutations = NULL;
+	fw_stmt_free();
 	size_t i = 0;
 	const char *key;
 	void *val;

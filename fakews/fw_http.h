@@ -72,6 +72,23 @@ long fw_page_token(fw_ctx *c, const char *tok);
 /* Encodes an offset as a page token into BUF. */
 const char *fw_make_token(long off, char *buf, size_t n);
 int64_t fw_now_ms(void);
+/* An RFC 3339 UTC time ("2024-05-01T12:00:00Z") of MS into BUF. */
+const char *fw_iso_time(int64_t ms, char *buf, size_t n);
+
+/* One page of a token-paged list (SQL queries/alerts, Lakeview, Unity
+ * Catalog, pipelines): the items of COL that KEEP accepts (all when NULL),
+ * each shown through VIEW (a deep copy when NULL), under FIELD. The size
+ * comes from the query parameter SIZE_PARAM (DFLT when absent or 0, at
+ * most MAX) capped by --page-size; the token from "page_token". With UC
+ * set, a client that follows a token to an odd page first gets an empty
+ * page whose next_page_token is still set, as Unity Catalog does. */
+typedef int (*fw_keep_fn)(const cJSON *o, void *arg);
+typedef cJSON *(*fw_view_fn)(const cJSON *o, void *arg);
+void fw_list_page(fw_ctx *c, fw_coll *col, const char *field, const char *size_param, int dflt,
+		  int max, fw_keep_fn keep, fw_view_fn view, void *arg, int uc);
+/* A required non-empty string field F of body B; NULL and a 400 naming
+ * WHERE.F when missing. */
+const char *fw_need_str(fw_ctx *c, const cJSON *b, const char *f, const char *where);
 
 /* Route tables of the modules. */
 extern const fw_route fw_scim_routes[];
@@ -81,6 +98,13 @@ extern const fw_route fw_workspace_routes[];
 extern const fw_route fw_secrets_routes[];
 extern const fw_route fw_perms_routes[];
 extern const fw_route fw_sql_routes[];
+extern const fw_route fw_dbsql_routes[];
+extern const fw_route fw_uc_routes[];
+extern const fw_route fw_stmt_routes[];
+extern const fw_route fw_pipelines_routes[];
+
+/* Frees the finished SQL statements kept for GET (fw_stmt.c). */
+void fw_stmt_free(void);
 
 /* Starts the server on 127.0.0.1; returns the daemon or NULL. */
 void *fw_http_start(fw_state *s, const fw_opts *o, int *port_out);

@@ -2,7 +2,8 @@
  * with 64-bit ids above 2^40, list paging (limit <= 100, page_token,
  * has_more), 2.2 get paging of tasks and job clusters beyond 100, and the
  * reference checks of the real control plane (clusters, pools, policies,
- * warehouses, other jobs, run_as principals, job cluster keys). */
+ * warehouses, other jobs, pipelines, SQL queries and alerts, run_as
+ * principals, job cluster keys). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +153,13 @@ static int check_settings(fw_ctx *c, const cJSON *st)
 			       "SQL warehouse", w) < 0 ||
 		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(e, "dbt_task"), "warehouse_id", FW_WAREHOUSES,
 			       "SQL warehouse", w) < 0 ||
-		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(e, "run_job_task"), "job_id", FW_JOBS, "Job", w) < 0)
+		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(e, "run_job_task"), "job_id", FW_JOBS, "Job", w) < 0 ||
+		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(e, "pipeline_task"), "pipeline_id", FW_PIPELINES,
+			       "Pipeline", w) < 0 ||
+		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e, "sql_task"), "query"),
+			       "query_id", FW_QUERIES, "Query", w) < 0 ||
+		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e, "sql_task"), "alert"),
+			       "alert_id", FW_ALERTS, "Alert", w) < 0)
 			return -1;
 		i++;
 	}

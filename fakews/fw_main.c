@@ -81,6 +81,7 @@ static int load_all(fw_state *s)
 		fprintf(stderr, "dbxmig-fakews: --generate: %s\n", err);
 		return -1;
 	}
+	fw_scim_builtins(s);
 	return 0;
 }
 

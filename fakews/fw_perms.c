@@ -1,6 +1,7 @@
 /* fw_perms: GET/PUT/PATCH /api/2.0/permissions/{type}/{id} for clusters,
  * cluster policies, instance pools, jobs, notebooks, directories, files,
- * repos and SQL warehouses. Stores the direct ACL (PUT request shape);
+ * repos, SQL warehouses, queries, alerts, legacy DBSQL dashboards
+ * (dbsql-dashboards), Lakeview dashboards (dashboards) and pipelines. Stores the direct ACL (PUT request shape);
  * replies add all_permissions, the inherited admins entry and the job or
  * warehouse owner like the real API. */
 #include <stdio.h>
@@ -31,6 +32,11 @@ static const struct ptype types[] = {
 	{"files", "file", -1, "FILE", {"CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"}, NULL, "/directories/"},
 	{"repos", "repo", FW_REPOS, NULL, {"CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"}, NULL, "/directories/"},
 	{"sql/warehouses", "warehouses", FW_WAREHOUSES, NULL, {"CAN_USE", "CAN_MANAGE", "IS_OWNER", "CAN_MONITOR", "CAN_VIEW"}, "IS_OWNER", "/sql/warehouses/"},
+	{"queries", "query", FW_QUERIES, NULL, {"CAN_VIEW", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE", "IS_OWNER"}, "IS_OWNER", "/sql/queries/"},
+	{"alerts", "alert", FW_ALERTS, NULL, {"CAN_VIEW", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE", "IS_OWNER"}, "IS_OWNER", "/sql/alerts/"},
+	{"dbsql-dashboards", "dbsql-dashboard", FW_SQL_DASHBOARDS, NULL, {"CAN_VIEW", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE", "IS_OWNER"}, "IS_OWNER", "/sql/dashboards/"},
+	{"dashboards", "dashboard", FW_DASHBOARDS, NULL, {"CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"}, NULL, "/dashboards/"},
+	{"pipelines", "pipelines", FW_PIPELINES, NULL, {"CAN_VIEW", "CAN_RUN", "CAN_MANAGE", "IS_OWNER"}, "IS_OWNER", "/pipelines/"},
 };
 
 static const struct ptype *ptype_of(const char *t)
@@ -49,6 +55,10 @@ static int object_exists(fw_ctx *c, const struct ptype *t, const char *id, const
 		cJSON *o = fw_coll_get(fw_coll_of(c->s, t->coll), id);
 		if (o) {
 			*creator = fw_str(o, "creator_user_name") ? fw_str(o, "creator_user_name") : fw_str(o, "creator_name");
+			if (!*creator)
+				*creator = fw_str(o, "owner_user_name");
+			if (!*creator)	/* legacy DBSQL dashboards */
+				*creator = fw_str(cJSON_GetObjectItemCaseSensitive(o, "user"), "email");
 			return 1;
 		}
 	} else {

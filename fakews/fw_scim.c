@@ -339,6 +339,124 @@ static void set_field(cJSON *o, const char *name, cJSON *v)
 	cJSON_AddItemToObject(o, name, v);
 }
 
+/* ---- built-in principals ---- */
+
+#define FW_ADMIN "admin@fake.local"
+
+static int system_group(const cJSON *g)
+{
+	const char *n = str(g, "displayName");
+	return n && (strcmp(n, "admins") == 0 || strcmp(n, "users") == 0);
+}
+
+/* Makes user U a member of group G (both stored), mirrored; ABSENT when
+ * the caller knows U is not a member yet. */
+static void join(fw_state *s, cJSON *g, const cJSON *u, int absent)
+{
+	const char *uid = str(u, "id");
+	cJSON *mem = cJSON_GetObjectItemCaseSensitive(g, "members");
+	if (!uid)
+		return;
+	if (!cJSON_IsArray(mem)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(g, "members");
+		mem = cJSON_AddArrayToObject(g, "members");
+	}
+	if (absent || !has_member(mem, uid)) {
+		char ref[96];
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "display", str(u, "displayName") ? str(u, "displayName") : str(u, "userName"));
+		cJSON_AddStringToObject(e, "value", uid);
+		snprintf(ref, sizeof ref, "Users/%s", uid);
+		cJSON_AddStringToObject(e, "$ref", ref);
+		cJSON_AddItemToArray(mem, e);
+	}
+	mirror(s, g, uid, 1);
+}
+
+static cJSON *builtin_group(fw_state *s, const char *name)
+{
+	fw_coll *gs = fw_coll_of(s, FW_GROUPS);
+	cJSON *g = fw_coll_by_key(gs, name);
+	if (g)
+		return g;
+	char idb[32];
+	g = cJSON_CreateObject();
+	cJSON_AddStringToObject(g, "id", fw_new_numeric_id(s, idb, sizeof idb));
+	cJSON_AddStringToObject(g, "displayName", name);
+	cJSON_AddArrayToObject(g, "members");
+	cJSON *ent = cJSON_AddArrayToObject(g, "entitlements"), *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "value", strcmp(name, "admins") == 0 ? "allow-cluster-create" : "workspace-access");
+	cJSON_AddItemToArray(ent, e);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(g, "schemas"), cJSON_CreateString(K_GROUPS.schema));
+	cJSON_AddArrayToObject(g, "groups");
+	if (fw_coll_add(gs, g) < 0)
+		return NULL;
+	return fw_coll_by_key(gs, name);
+}
+
+/* A PUT or PATCH of a system group may not rename it nor drop a user
+ * from "users"; -1 and a reply when O (the new group) would. */
+static int system_group_change(fw_ctx *c, const cJSON *old, const cJSON *o)
+{
+	if (!system_group(old))
+		return 0;
+	const char *on = str(old, "displayName"), *nn = str(o, "displayName");
+	if (!nn || strcmp(on, nn) != 0) {
+		scim_error(c, 400, "Cannot rename the system group '%s'", on);
+		return -1;
+	}
+	if (strcmp(on, "users") != 0)
+		return 0;
+	const cJSON *now = cJSON_GetObjectItemCaseSensitive(o, "members"), *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(old, "members"))
+		if (str(e, "value") && strncmp(str(e, "$ref") ? str(e, "$ref") : "", "Users/", 6) == 0 &&
+		    !has_member(now, str(e, "value"))) {
+			scim_error(c, 400, "Users cannot be removed from the system group 'users' (member %s)", str(e, "value"));
+			return -1;
+		}
+	return 0;
+}
+
+void fw_scim_builtins(fw_state *s)
+{
+	fw_coll *us = fw_coll_of(s, FW_USERS);
+	cJSON *admin = fw_coll_by_key(us, FW_ADMIN);
+	if (!admin) {
+		char idb[32];
+		admin = cJSON_CreateObject();
+		cJSON_AddStringToObject(admin, "id", fw_new_numeric_id(s, idb, sizeof idb));
+		cJSON_AddStringToObject(admin, "userName", FW_ADMIN);
+		cJSON_AddStringToObject(admin, "displayName", "Fake Workspace Admin");
+		cJSON_AddBoolToObject(admin, "active", 1);
+		cJSON *em = cJSON_AddArrayToObject(admin, "emails"), *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "type", "work");
+		cJSON_AddStringToObject(e, "value", FW_ADMIN);
+		cJSON_AddBoolToObject(e, "primary", 1);
+		cJSON_AddItemToArray(em, e);
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(admin, "schemas"), cJSON_CreateString(K_USERS.schema));
+		cJSON_AddArrayToObject(admin, "groups");
+		if (fw_coll_add(us, admin) < 0)
+			return;
+		admin = fw_coll_by_key(us, FW_ADMIN);
+	}
+	cJSON *admins = builtin_group(s, "admins"), *users = builtin_group(s, "users");
+	if (!admins || !users)
+		return;
+	join(s, admins, admin, 0);
+	/* a set of the current members keeps this linear for generated
+	 * workspaces with 100k users */
+	fw_map have;
+	fw_map_init(&have);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(users, "members"))
+		if (str(e, "value"))
+			fw_map_put(&have, str(e, "value"), (void *)e);
+	for (size_t i = 0; i < us->n; i++)
+		if (!str(us->items[i], "id") || !fw_map_get(&have, str(us->items[i], "id")))
+			join(s, users, us->items[i], 1);
+	fw_map_free(&have);
+}
+
 /* Fills defaults and checks the natural key for a create or a PUT;
  * 0 when O (owned by the caller) may be stored under ID. */
 static int prepare(fw_ctx *c, const struct scim_kind *k, cJSON *o, const char *id)
@@ -421,6 +539,11 @@ static void scim_create(fw_ctx *c, const struct scim_kind *k)
 	fw_coll_add(fw_coll_of(c->s, k->coll), o);
 	if (k->coll == FW_GROUPS)
 		sync_members(c->s, o, NULL);
+	if (k->coll == FW_USERS) {
+		cJSON *users = fw_coll_by_key(fw_coll_of(c->s, FW_GROUPS), "users");
+		if (users)
+			join(c->s, users, o, 0);
+	}
 	/* groups named in a user create are joined, as the real API does */
 	const cJSON *gs = cJSON_GetObjectItemCaseSensitive(b, "groups"), *e;
 	cJSON_ArrayForEach(e, gs) {
@@ -438,7 +561,7 @@ static void scim_create(fw_ctx *c, const struct scim_kind *k)
 		cJSON_Delete(nm);
 		mirror(c->s, g, idb, 1);
 	}
-	if (gs) {
+	if (gs || k->coll == FW_USERS) {
 		cJSON_Delete(reply);
 		reply = cJSON_Duplicate(o, 1);
 	}
@@ -473,7 +596,7 @@ static void scim_put(fw_ctx *c, const struct scim_kind *k)
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(old, "groups");
 		cJSON_AddItemToObject(o, "groups", g ? cJSON_Duplicate(g, 1) : cJSON_CreateArray());
 	}
-	if (prepare(c, k, o, c->params[0]) < 0) {
+	if (prepare(c, k, o, c->params[0]) < 0 || (k->coll == FW_GROUPS && system_group_change(c, old, o) < 0)) {
 		cJSON_Delete(o);
 		return;
 	}
@@ -648,6 +771,10 @@ static void scim_patch(fw_ctx *c, const struct scim_kind *k)
 			cJSON_Delete(o);
 			return;
 		}
+	if (k->coll == FW_GROUPS && system_group_change(c, old, o) < 0) {
+		cJSON_Delete(o);
+		return;
+	}
 	cJSON *oldm = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(old, "members"), 1);
 	cJSON *reply = cJSON_Duplicate(o, 1);
 	fw_coll_replace(fw_coll_of(c->s, k->coll), o);
@@ -663,6 +790,14 @@ static void scim_delete(fw_ctx *c, const struct scim_kind *k)
 	cJSON *o = find(c, k);
 	if (!o)
 		return;
+	if (k->coll == FW_GROUPS && system_group(o)) {
+		scim_error(c, 403, "Cannot delete the system group '%s'", str(o, "displayName"));
+		return;
+	}
+	if (k->coll == FW_USERS && str(o, "userName") && strcasecmp(str(o, "userName"), c->user) == 0) {
+		scim_error(c, 403, "Cannot delete the calling user %s", c->user);
+		return;
+	}
 	fw_coll *groups = fw_coll_of(c->s, FW_GROUPS);
 	if (k->coll == FW_GROUPS) {
 		const cJSON *e;

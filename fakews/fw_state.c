@@ -28,6 +28,19 @@ static const struct coll_def defs[FW_NCOLL] = {
 	[FW_WAREHOUSES] = {"sql_warehouses", "id", NULL, "name", 0},
 	[FW_SECRETS] = {"secrets", "name", NULL, NULL, 0},
 	[FW_PERMS] = {"permissions", "object_type", "object_id", NULL, 0},
+	[FW_QUERIES] = {"queries", "id", NULL, NULL, 0},
+	[FW_ALERTS] = {"alerts", "id", NULL, NULL, 0},
+	[FW_DASHBOARDS] = {"dashboards", "dashboard_id", NULL, NULL, 0},
+	[FW_SQL_DASHBOARDS] = {"sql_dashboards", "id", NULL, NULL, 0},
+	[FW_CATALOGS] = {"catalogs", "name", NULL, NULL, 0},
+	[FW_SCHEMAS] = {"schemas", "full_name", NULL, NULL, 0},
+	[FW_TABLES] = {"tables", "full_name", NULL, NULL, 0},
+	[FW_VOLUMES] = {"volumes", "full_name", NULL, NULL, 0},
+	[FW_EXTLOCS] = {"external_locations", "name", NULL, NULL, 0},
+	[FW_CREDS] = {"storage_credentials", "name", NULL, NULL, 0},
+	[FW_GRANTS] = {"grants", "securable_type", "full_name", NULL, 0},
+	[FW_HIVE] = {"hive_metastore", "name", NULL, NULL, 0},
+	[FW_PIPELINES] = {"pipelines", "pipeline_id", NULL, NULL, 0},
 };
 
 const char *fw_cloud_name(fw_cloud c)

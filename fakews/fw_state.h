@@ -28,7 +28,11 @@ typedef struct fw_coll {
 enum {
 	FW_USERS, FW_GROUPS, FW_SPS, FW_INSTANCE_PROFILES, FW_POLICIES,
 	FW_POOLS, FW_CLUSTERS, FW_JOBS, FW_REPOS, FW_GIS, FW_WAREHOUSES,
-	FW_SECRETS, FW_PERMS, FW_NCOLL
+	FW_SECRETS, FW_PERMS,
+	/* breadth: DBSQL, Unity Catalog, Hive metastore, DLT */
+	FW_QUERIES, FW_ALERTS, FW_DASHBOARDS, FW_SQL_DASHBOARDS, FW_CATALOGS, FW_SCHEMAS,
+	FW_TABLES, FW_VOLUMES, FW_EXTLOCS, FW_CREDS, FW_GRANTS, FW_HIVE, FW_PIPELINES,
+	FW_NCOLL
 };
 
 /* One workspace object (notebook, file, directory, repo). */
@@ -67,6 +71,12 @@ int fw_state_load_dir(fw_state *s, const char *dir, char *err, size_t errlen);
 int fw_state_load_kind(fw_state *s, const char *kind, cJSON *arr, char *err, size_t errlen);
 /* The whole state as {"cloud":..., kind: [...]} sorted by id; caller frees. */
 cJSON *fw_state_dump(fw_state *s);
+/* Adds what every real workspace has (fw_scim.c): the calling admin user,
+ * the groups admins and users, every user a member of users. Called after
+ * each load, so a seed or a dump that already holds them is kept as is. */
+void fw_scim_builtins(fw_state *s);
+/* Statement ids and UUIDs (fw_http.c): a random RFC 4122 v4 UUID string. */
+const char *fw_uuid(fw_state *s, char *buf, size_t n);
 
 uint64_t fw_rand(fw_state *s);
 double fw_rand01(fw_state *s);
