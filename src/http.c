@@ -516,13 +516,40 @@ int http_submit(ws *w, const char *method, const char *path, const char *query,
 	return 0;
 }
 
+/* Retry-After as an HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"): seconds
+ * from now (0 when past), or -1 when it is not one. */
+static long http_date_delay(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4] = "";
+	struct tm tm;
+	const char *m;
+	time_t t;
+	int n = 0;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT%n", &tm.tm_mday, mon, &tm.tm_year,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n == 0)
+		return -1;
+	m = strstr(months, mon);
+	if (!m || strlen(mon) != 3 || (m - months) % 3)
+		return -1;
+	tm.tm_mon = (int)(m - months) / 3;
+	tm.tm_year -= 1900;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	t -= time(NULL);
+	return t > 0 ? (t > 86400 ? 86400 : (long)t) : 0;
+}
+
 static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 {
 	req *r = ud;
 	size_t len = sz * n;
 
 	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
-		char buf[32], *end;
+		char buf[64], *end;
 		size_t k = len - 12 < sizeof buf - 1 ? len - 12 : sizeof buf - 1;
 		long v;
 		memcpy(buf, p + 12, k);
@@ -533,6 +560,12 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 			end++;
 		if (!errno && end != buf && !*end && v >= 0)
 			r->retry_after_s = v;
+		else {
+			char *q = buf;
+			while (*q == ' ')
+				q++;
+			r->retry_after_s = http_date_delay(q);
+		}
 	}
 	return len;
 }

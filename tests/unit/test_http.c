@@ -26,7 +26,7 @@
 typedef struct step {
 	int status;
 	const char *body;	/* NULL: big body of `big` bytes */
-	long retry_after;	/* -1: no header */
+	long retry_after;	/* -1: no header; -2, -3: an HTTP-date in 2099, in 2015 */
 	int delay_ms;
 	size_t big;
 } step;
@@ -71,6 +71,9 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *b
 	if (retry_after >= 0) {
 		snprintf(ra, sizeof ra, "%ld", retry_after);
 		MHD_add_response_header(r, "Retry-After", ra);
+	} else if (retry_after < -1) {
+		MHD_add_response_header(r, "Retry-After", retry_after == -2
+			? "Thu, 31 Dec 2099 23:59:59 GMT" : "Wed, 21 Oct 2015 07:28:00 GMT");
 	}
 	rc = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
@@ -289,6 +292,33 @@ static void test_retry_after(void **state)
 	ws_stats(w, &st);
 	assert_int_equal(st.throttled, 2);
 	assert_true(st.rate == 5.0);	/* 20 halved twice */
+	ws_close(w);
+}
+
+static void test_retry_after_date(void **state)
+{
+	static const step steps[] = {
+		{ 503, "{}", -3, 0, 0 },	/* a date in the past: retry at once */
+		{ 200, "{\"v\":1}", -1, 0, 0 },
+		{ 503, "{}", -2, 0, 0 },	/* far in the future: beyond the budget */
+		{ 200, "{\"v\":2}", -1, 0, 0 },
+	};
+	ws *w;
+	cJSON *out;
+	dbx_err err;
+	http_opts o;
+
+	(void)state;
+	serve(steps, 4);
+	http_opts_default(&o);
+	o.retry_budget_ms = 60000;
+	w = open_ws(&pat, &o);
+	assert_int_equal(http_get_json(w, "/api/2.0/a", NULL, &out, &err), 0);
+	cJSON_Delete(out);
+	assert_int_equal(srv.api, 2);
+	assert_int_equal(http_get_json(w, "/api/2.0/b", NULL, &out, &err), -1);
+	assert_int_equal(srv.api, 3);
+	assert_int_equal(err.http_status, 503);
 	ws_close(w);
 }
 
@@ -765,6 +795,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_retry_503, teardown),
 		cmocka_unit_test_teardown(test_give_up, teardown),
 		cmocka_unit_test_teardown(test_retry_after, teardown),
+		cmocka_unit_test_teardown(test_retry_after_date, teardown),
 		cmocka_unit_test_teardown(test_rate_floor, teardown),
 		cmocka_unit_test_teardown(test_limit_exceeded_any_status, teardown),
 		cmocka_unit_test_teardown(test_post_policy, teardown),
