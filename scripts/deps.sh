@@ -21,10 +21,18 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
-if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+as_root=""
+if [ "$(id -u)" = 0 ]; then
+	as_root=" "
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	as_root="sudo -n"	# password-less sudo only: make must not prompt
+fi
+if command -v apt-get >/dev/null 2>&1 && [ -n "$as_root" ]; then
 	echo "deps: installing$missing" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null && exit 0
+	# shellcheck disable=SC2086 # $as_root is empty or "sudo -n", $missing a list
+	$as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+		$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $missing >/dev/null && exit 0
 	echo "deps: apt-get failed" >&2
 fi
 echo "deps: missing packages:$missing" >&2
