@@ -36,4 +36,18 @@ while read -r t; do
 	check "make $t exists" sh -c "make -n -C '$ROOT' $t >/dev/null 2>&1"
 done <targets.txt
 
+# The databrickscfg example works as written (comments after values
+# included), with its hosts pointed at a local fake.
+start_fake ws --cloud azure --seed "$ROOT/fixtures/azure-workspace" || exit 1
+sed -n '/^    \[oldWS\]$/,/^    client_secret/p' "$README" | sed 's/^    //' |
+	sed "s|^host\( *\)= .*|host\1= $ws_URL|" >cfg
+check "README has the databrickscfg example" grep -q '^client_secret' cfg
+DATABRICKS_CONFIG_FILE=$PWD/cfg; export DATABRICKS_CONFIG_FILE
+expect_exit 0 "the example's PAT profile works" \
+	"$DBXMIG" export --profile oldWS --session r1 --only users --cloud azure --rate-limit 0
+expect_exit 0 "the example's OAuth M2M profile works" \
+	"$DBXMIG" export --profile newWS --session r2 --only users --cloud azure --rate-limit 0
+curl -sf "$ws_URL/__fake/requests" >req.json
+check "... through an OAuth token" grep -q '/oidc/v1/token' req.json
+
 done_testing
