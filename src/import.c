@@ -1723,6 +1723,7 @@ static void now_iso(char *buf, size_t n)
 
 static void summary(imp *x, kind_set sel)
 {
+	long failed = 0, manuals = 0;
 	printf("%-20s %8s %8s %8s %8s %8s %8s\n", "kind", "created", "updated", "kept", "already",
 	       "failed", "manual");
 	for (size_t i = 0; i < kind_count(); i++) {
@@ -1733,7 +1734,16 @@ static void summary(imp *x, kind_set sel)
 			continue;
 		printf("%-20s %8ld %8ld %8ld %8ld %8ld %8ld\n", kind_name(kind_at(i)), c->created,
 		       c->updated, c->kept, c->skipped, c->failed, c->manual);
+		failed += c->failed;
+		manuals += c->manual;
 	}
+	if (x->o->dry_run)
+		return;
+	if (failed)
+		printf("%ld failed: logs/failed_import_<kind>.jsonl in %s\n", failed, store_root(x->st));
+	if (manuals)
+		printf("%ld manual follow-up(s), not failures: %s/import/manual.jsonl\n", manuals,
+		       store_root(x->st));
 }
 
 static void save_meta(imp *x, kind_set sel, const char *started)
