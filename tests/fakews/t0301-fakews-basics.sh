@@ -104,7 +104,7 @@ call POST /api/2.1/clusters/create '{"cluster_name": "extra", "spark_version": "
 FW=$c_URL
 curl -sf -X POST "$a_URL/__fake/reset" >/dev/null
 curl -sf "$a_URL/__fake/state" >body.json
-jqok "/__fake/reset empties a seedless workspace" '.clusters == [] and .users == [] and .workspace == []'
+jqok "/__fake/reset empties a seedless workspace but for the built-in principals" '.clusters == [] and ([.users[].userName] == ["admin@fake.local"]) and ([.groups[].displayName] | sort) == ["admins", "users"] and .workspace == []'
 curl -sf "$a_URL/__fake/requests" >body.json
 jqok "/__fake/reset clears the request log" '.total == 0 and .mutations == []'
 done_testing

@@ -25,7 +25,7 @@ while [ $i -lt 20 ]; do
 	[ "$code" = 201 ] && ok200=$((ok200 + 1))
 	i=$((i + 1))
 done
-n=$(curl -sf "$FW/__fake/state" | jq '.groups | length')
+n=$(curl -sf "$FW/__fake/state" | jq '[.groups[] | select(.displayName != "admins" and .displayName != "users")] | length')
 check "a 503 is answered before applying: $ok200 creates landed, $n groups exist" [ "$ok200" = "$n" ]
 
 start_fake g --cloud azure --ghost-commit-rate 1 || exit 1
@@ -46,7 +46,7 @@ while [ $i -lt 20 ]; do
 	[ "$code" = 500 ] && fails=$((fails + 1))
 	i=$((i + 1))
 done
-n=$(curl -sf "$FW/__fake/state" | jq '.groups | length')
+n=$(curl -sf "$FW/__fake/state" | jq '[.groups[] | select(.displayName != "admins" and .displayName != "users")] | length')
 check "a fraction is ghosted ($fails of 20) and all 20 groups exist" sh -c "[ $fails -gt 0 ] && [ $fails -lt 20 ] && [ $n = 20 ]"
 
 start_fake r --cloud azure --rate-limit 5 || exit 1

@@ -12,7 +12,7 @@ start_fake a --cloud aws --generate jobs=250,clusters=120,notebooks=450,users=13
 start_fake b --cloud aws --generate jobs=250,clusters=120,notebooks=450,users=130 || exit 1
 curl -sf "$a_URL/__fake/state" >a.json
 curl -sf "$b_URL/__fake/state" >b.json
-check "the counts asked for" sh -c "jq -e '(.jobs | length) == 250 and (.clusters | length) == 120 and (.users | length) == 130 and ([.workspace[] | select(.object_type == \"NOTEBOOK\")] | length) == 450' a.json >/dev/null"
+check "the counts asked for" sh -c "jq -e '(.jobs | length) == 250 and (.clusters | length) == 120 and (.users | length) == 131 and ([.workspace[] | select(.object_type == \"NOTEBOOK\")] | length) == 450' a.json >/dev/null"
 check "generation is deterministic" cmp -s a.json b.json
 FW=$a_URL
 n=0 tok=""
@@ -29,5 +29,5 @@ jqok "a generated job has tasks on a job cluster with an aws node type" '.settin
 call POST /api/2.1/jobs/reset "{\"job_id\": $jid, \"new_settings\": $(jq -c .settings body.json)}"
 is 200 "a generated job passes the fake's own validation"
 call GET "/api/2.0/preview/scim/v2/Users?startIndex=101&count=100"
-jqok "users page by startIndex" '.totalResults == 130 and (.Resources | length) == 30'
+jqok "users page by startIndex (130 generated + the built-in admin)" '.totalResults == 131 and (.Resources | length) == 31'
 done_testing
