@@ -13,6 +13,7 @@ typedef struct ent {
 	size_t kind_len;
 	char *target;
 	char *name;
+	char *hash;	/* of what was sent, or NULL */
 } ent;
 
 struct idmap {
@@ -77,7 +78,7 @@ static int grow(idmap *m)
 
 /* Inserts or replaces in memory; *is_new says which. */
 static int mem_put(idmap *m, const char *kind, const char *source_id, const char *target_id,
-		   const char *name, int *is_new)
+		   const char *name, const char *hash, int *is_new)
 {
 	char *key = join_key(kind, source_id);
 	if (!key)
@@ -87,10 +88,11 @@ static int mem_put(idmap *m, const char *kind, const char *source_id, const char
 		return -1;
 	}
 	ent *e = slot(m, key);
-	char *t = strdup(target_id), *nm = strdup(name ? name : "");
-	if (!t || !nm) {
+	char *t = strdup(target_id), *nm = strdup(name ? name : ""), *h = hash ? strdup(hash) : NULL;
+	if (!t || !nm || (hash && !h)) {
 		free(t);
 		free(nm);
+		free(h);
 		free(key);
 		return -1;
 	}
@@ -99,6 +101,7 @@ static int mem_put(idmap *m, const char *kind, const char *source_id, const char
 		free(key);
 		free(e->target);
 		free(e->name);
+		free(e->hash);
 	} else {
 		*is_new = 1;
 		e->key = key;
@@ -107,6 +110,7 @@ static int mem_put(idmap *m, const char *kind, const char *source_id, const char
 	}
 	e->target = t;
 	e->name = nm;
+	e->hash = h;
 	return 0;
 }
 
@@ -131,11 +135,12 @@ int idmap_open(idmap **out, store *st, int readonly, dbx_err *err)
 		const char *src = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "source_id"));
 		const char *tgt = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "target_id"));
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "name"));
+		const char *hash = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "hash"));
 		int is_new;
 		if (!kind || !src || !tgt) {
 			log_warn("%s:%ld: journal line without kind, source_id or target_id: skipped",
 				 jsonl_in_path(in), jsonl_in_line(in));
-		} else if (mem_put(m, kind, src, tgt, name, &is_new) < 0) {
+		} else if (mem_put(m, kind, src, tgt, name, hash, &is_new) < 0) {
 			cJSON_Delete(rec);
 			err_set(err, ERR_IO, jsonl_in_path(in), "out of memory");
 			goto out;
@@ -180,6 +185,7 @@ void idmap_close(idmap *m)
 		free(m->tab[i].key);
 		free(m->tab[i].target);
 		free(m->tab[i].name);
+		free(m->tab[i].hash);
 	}
 	free(m->tab);
 	free(m);
@@ -209,13 +215,29 @@ const char *idmap_name(const idmap *m, const char *kind, const char *source_id)
 	return e ? e->name : NULL;
 }
 
+const char *idmap_hash(const idmap *m, const char *kind, const char *source_id)
+{
+	const ent *e = find(m, kind, source_id);
+	return e ? e->hash : NULL;
+}
+
 int idmap_put(idmap *m, const char *kind, const char *source_id, const char *target_id,
 	      const char *name, dbx_err *err)
+{
+	return idmap_put_hash(m, kind, source_id, target_id, name, NULL, err);
+}
+
+int idmap_put_hash(idmap *m, const char *kind, const char *source_id, const char *target_id,
+		   const char *name, const char *hash, dbx_err *err)
 {
 	int is_new = 0, rc = -1;
 	char *key = NULL;
 	cJSON *rec = NULL;
-	if (mem_put(m, kind, source_id, target_id, name, &is_new) < 0)
+	const ent *old = find(m, kind, source_id);
+	/* a new line only when something changed: first landing, or new content */
+	int changed = !old || (hash && (!old->hash || strcmp(old->hash, hash) != 0)) ||
+		      strcmp(old->target, target_id) != 0;
+	if (mem_put(m, kind, source_id, target_id, name, hash, &is_new) < 0)
 		return err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
 	if (m->readonly)
 		return 0;
@@ -228,15 +250,33 @@ int idmap_put(idmap *m, const char *kind, const char *source_id, const char *tar
 	if (!key)
 		return err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
 	if (jsonl_out_has(m->out, key)) {
-		rc = 0;
-		goto out;
+		/* landed before: a later landing (new content) gets its own key,
+		 * the last line of a source wins on load */
+		if (!changed) {
+			rc = 0;
+			goto out;
+		}
+		size_t kl = strlen(key), hl = strlen(hash ? hash : target_id);
+		char *k2 = malloc(kl + hl + 2);
+		if (!k2) {
+			err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
+			goto out;
+		}
+		snprintf(k2, kl + hl + 2, "%s@%s", key, hash ? hash : target_id);
+		free(key);
+		key = k2;
+		if (jsonl_out_has(m->out, key)) {
+			rc = 0;
+			goto out;
+		}
 	}
 	rec = cJSON_CreateObject();
 	if (!rec || !cJSON_AddStringToObject(rec, "key", key) ||
 	    !cJSON_AddStringToObject(rec, "kind", kind) ||
 	    !cJSON_AddStringToObject(rec, "source_id", source_id) ||
 	    !cJSON_AddStringToObject(rec, "target_id", target_id) ||
-	    !cJSON_AddStringToObject(rec, "name", name ? name : "")) {
+	    !cJSON_AddStringToObject(rec, "name", name ? name : "") ||
+	    (hash && !cJSON_AddStringToObject(rec, "hash", hash))) {
 		err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
 		goto out;
 	}

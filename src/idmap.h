@@ -1,7 +1,8 @@
 /* idmap: the ID journal of an import, DIR/ID/import/ids.jsonl.
  *
  * One line per object that landed in the target:
- *   {"key": "<kind>/<source id>", "kind", "source_id", "target_id", "name"}
+ *   {"key": "<kind>/<source id>", "kind", "source_id", "target_id", "name",
+ *    "hash"?}
  * appended (one write, fsync'd on close) as soon as the object is in the
  * target: the journal is import's checkpoint and the table through which
  * every reference of a later object is rewritten. Ids are kept as strings
@@ -36,11 +37,18 @@ const char *idmap_target(const idmap *m, const char *kind, const char *source_id
 /* Name recorded with it (may be ""), NULL when unknown. */
 const char *idmap_name(const idmap *m, const char *kind, const char *source_id);
 /* Records that `kind`/`source_id` landed as `target_id`: in memory, and
- * appended to the journal unless readonly. A source already journaled is
- * only updated in memory (the journal is append-only and keyed; import
- * never re-creates a journaled object). Strings are copied. */
+ * appended to the journal unless readonly. Recording the same again writes
+ * nothing; a source that lands again with other content (hash) or another
+ * target id gets a new line keyed "<kind>/<source id>@<hash>" (the last
+ * line of a source wins when the journal is loaded). Strings are copied. */
 int idmap_put(idmap *m, const char *kind, const char *source_id, const char *target_id,
 	      const char *name, dbx_err *err);
+/* Same, with `hash` (may be NULL): a digest of what was sent, so that a
+ * later run can tell whether the object changed since (line field "hash"). */
+int idmap_put_hash(idmap *m, const char *kind, const char *source_id, const char *target_id,
+		   const char *name, const char *hash, dbx_err *err);
+/* The hash recorded with it, NULL when none or unknown. */
+const char *idmap_hash(const idmap *m, const char *kind, const char *source_id);
 /* Number of journaled objects of `kind` (NULL: all). */
 long idmap_count(const idmap *m, const char *kind);
 

@@ -57,6 +57,7 @@ typedef struct item {
 	char *src_id;		/* source id (string) */
 	char *name;		/* natural key in the target */
 	char *blob;		/* workspace: blob name of the source content */
+	char *hash;		/* digest of the mapped object (or of the ACL/members sent) */
 	cJSON *obj;		/* mapped object, references rewritten once resolved */
 	char *tid;		/* target id, once known */
 	char *tstate;		/* target "state" from the listing */
@@ -88,6 +89,7 @@ struct imp {
 	idmap *pending;		/* source ids of the kind being imported */
 	idmap *gave_up;		/* members/permissions that failed for good: not retried */
 	progress *prog;		/* live line of the kind being imported, or NULL */
+	idmap *cut_done;	/* "target:<kind>/<id>" un-paused by cutover: never paused again */
 };
 
 /* ---------------------------------------------------------------- utils */
@@ -95,6 +97,27 @@ struct imp {
 static char *xstrdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
+}
+
+/* A digest of a JSON value (FNV-1a 64 of its compact text) as 16 hex
+ * digits: the journal keeps it to tell an object changed since it landed.
+ * Caller frees; NULL when out of memory. */
+static char *digest(const cJSON *v)
+{
+	char *text = cJSON_PrintUnformatted(v), *out = malloc(17);
+	unsigned long long h = 1469598103934665603ULL;
+	if (!text || !out) {
+		free(text);
+		free(out);
+		return NULL;
+	}
+	for (const char *p = text; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	snprintf(out, 17, "%016llx", h);
+	free(text);
+	return out;
 }
 
 static const char *jstr(const cJSON *o, const char *name)
@@ -366,6 +389,7 @@ static void item_free(item *it)
 	free(it->src_id);
 	free(it->name);
 	free(it->blob);
+	free(it->hash);
 	free(it->tid);
 	free(it->tstate);
 	cJSON_Delete(it->obj);
@@ -607,6 +631,10 @@ static void pause_members(item *it)
 	const kind_def *k = it->k;
 	if (!k->imp.pause)
 		return;
+	char ck[1024];
+	snprintf(ck, sizeof ck, "target:%s/%s", kind_name(k), it->src_id);
+	if (it->x->cut_done && idmap_target(it->x->cut_done, "c", ck))
+		return;	/* cut over already: the target runs it, keep it so */
 	cJSON *body = it->obj;
 	if (k->imp.body_field)
 		body = cJSON_GetObjectItemCaseSensitive(it->obj, k->imp.body_field);
@@ -680,7 +708,7 @@ static void land(item *it)
 				goto bad;
 		}
 	}
-	if (idmap_put(x->ids, kind_name(it->k), it->src_id, it->tid, it->name, &e) < 0)
+	if (idmap_put_hash(x->ids, kind_name(it->k), it->src_id, it->tid, it->name, it->hash, &e) < 0)
 		goto bad;
 	it->st = IT_DONE;
 	x->progress++;
@@ -1123,6 +1151,19 @@ static int load_items(imp *x, const kind_def *k, itemv *out, int all, dbx_err *e
 			itemv_push(out, it);
 			continue;
 		}
+		/* the ACL is replayed (and digested) on its own */
+		cJSON *acl = cJSON_DetachItemFromObjectCaseSensitive(obj, "access_control_list");
+		it->hash = digest(obj);
+		if (acl)
+			cJSON_AddItemToObject(obj, "access_control_list", acl);
+		const char *was = idmap_hash(x->ids, kind_name(k), it->src_id);
+		if (tid && it->hash && was && strcmp(was, it->hash) != 0) {
+			/* landed before, changed since (the rules changed, say):
+			 * update it where it is, never create it again */
+			it->tid = strdup(tid);
+			it->created = 1;
+			tid = NULL;
+		}
 		if (tid) {
 			cnt_of(x, k)->skipped++;
 			if (x->o->dry_run) {
@@ -1323,7 +1364,7 @@ static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	}
 	cJSON_Delete(json);
 	dbx_err pe = { 0 };
-	if (idmap_put(it->x->ids, "group_members", it->src_id, it->tid, it->name, &pe) < 0)
+	if (idmap_put_hash(it->x->ids, "group_members", it->src_id, it->tid, it->name, it->hash, &pe) < 0)
 		item_fail(it, &pe);
 	it->st = IT_DONE;
 }
@@ -1340,8 +1381,13 @@ static int members_pass(imp *x, const kind_def *k, dbx_err *err)
 		const cJSON *m;
 		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
 		if (cJSON_GetArraySize(members) == 0 || !tid ||
-		    idmap_target(x->ids, "group_members", it->src_id) ||
 		    idmap_target(x->gave_up, "group_members", it->src_id))
+			continue;
+		/* added before: again only when the members changed since */
+		it->hash = digest(members);
+		const char *was = idmap_hash(x->ids, "group_members", it->src_id);
+		if (idmap_target(x->ids, "group_members", it->src_id) &&
+		    (!was || !it->hash || strcmp(was, it->hash) == 0))
 			continue;
 		it->tid = strdup(tid);
 		cJSON *vals = cJSON_CreateArray();
@@ -1441,7 +1487,7 @@ static void on_perms(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	char pk[128];
 	dbx_err pe = { 0 };
 	snprintf(pk, sizeof pk, "permissions/%s", kind_name(it->k));
-	if (idmap_put(it->x->ids, pk, it->src_id, it->tid, it->name, &pe) < 0)
+	if (idmap_put_hash(it->x->ids, pk, it->src_id, it->tid, it->name, it->hash, &pe) < 0)
 		item_fail(it, &pe);
 }
 
@@ -1554,8 +1600,12 @@ static int perms_pass(imp *x, kind_set sel, const principals *pr, dbx_err *err)
 		const cJSON *acl = cJSON_GetObjectItemCaseSensitive(it->obj, "access_control_list");
 		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
 		snprintf(pk, sizeof pk, "permissions/%s", kind_name(k));
-		if (cJSON_GetArraySize(acl) == 0 || !tid || idmap_target(x->ids, pk, it->src_id) ||
-		    idmap_target(x->gave_up, pk, it->src_id))
+		if (cJSON_GetArraySize(acl) == 0 || !tid || idmap_target(x->gave_up, pk, it->src_id))
+			continue;
+		it->hash = digest(acl);
+		/* replayed before: again only when the ACL changed since */
+		const char *was = idmap_target(x->ids, pk, it->src_id) ? idmap_hash(x->ids, pk, it->src_id) : NULL;
+		if (idmap_target(x->ids, pk, it->src_id) && (!was || !it->hash || strcmp(was, it->hash) == 0))
 			continue;
 		const char *type = k->perm_type;
 		if (k->perm_by_type)
@@ -1688,6 +1738,32 @@ out:
 	free(buf);
 	close(fd);
 	return rc;
+}
+
+/* What cutover already un-paused in the target (cutover/<kind>.jsonl):
+ * a later import of a changed object must not pause it again. */
+static int load_cut_done(imp *x, dbx_err *err)
+{
+	x->cut_done = idmap_mem();
+	if (!x->cut_done)
+		return err_set(err, ERR_IO, "import", "out of memory");
+	for (size_t i = 0; i < kind_count(); i++) {
+		const kind_def *k = kind_at(i);
+		if (!k->imp.pause)
+			continue;
+		jsonl_in *in = store_read(x->st, "cutover", kind_name(k), err);
+		cJSON *rec;
+		if (!in)
+			return -1;
+		while ((rec = jsonl_in_next(in))) {
+			const char *key = jstr(rec, "key");
+			if (key && strncmp(key, "target:", 7) == 0)
+				idmap_put(x->cut_done, "c", key, "", NULL, err);
+			cJSON_Delete(rec);
+		}
+		jsonl_in_close(in);
+	}
+	return 0;
 }
 
 /* One import per session at a time: two would each miss the other's
@@ -1829,6 +1905,8 @@ int import_run(const import_opts *o)
 		goto out;
 	if (idmap_open(&x.ids, x.st, o->dry_run, &err) < 0)
 		goto out;
+	if (load_cut_done(&x, &err) < 0)
+		goto out;
 	x.cnt = calloc(kind_count(), sizeof *x.cnt);
 	x.gave_up = idmap_mem();
 	if (!x.cnt || !x.gave_up) {
@@ -1920,6 +1998,7 @@ out:
 		jsonl_out_close(x.manual, &err);
 	idmap_close(x.ids);
 	idmap_close(x.gave_up);
+	idmap_close(x.cut_done);
 	free(x.cnt);
 	cJSON_Delete(x.secrets);
 	if (x.w)

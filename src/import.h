@@ -8,9 +8,15 @@
  * landed). Read-only fields are stripped, references rewritten through
  * the ID journal (src/idmap.h), and the object is journaled in
  * import/ids.jsonl once it has fully landed (created, stopped, libraries
- * installed): the journal is the checkpoint, a re-run skips journaled
- * objects. After every kind: group memberships (journal kind
- * "group_members"), then permissions (journal kind "permissions/<kind>").
+ * installed): the journal is the checkpoint. A re-run skips journaled
+ * objects whose mapped object is unchanged (the journal keeps a digest of
+ * it, the ACL aside) and updates in place those that changed since (the
+ * rules were fixed, say): never a second create. After every kind: group
+ * memberships (journal kind "group_members"), then permissions of every
+ * kind in one concurrent pass (journal kind "permissions/<kind>", replayed
+ * again when the ACL changed). Jobs that cutover un-paused are not paused
+ * again by a later import. One import per session runs at a time
+ * (DIR/ID/import.lock).
  *
  * Files written: import/ids.jsonl, import/cutover.jsonl (jobs whose
  * schedule/trigger/continuous was paused: {"key", "kind", "source_id",

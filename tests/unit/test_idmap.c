@@ -132,6 +132,29 @@ static void partial_last_line_is_cut(void **state)
 	store_close(st);
 }
 
+static void changed_content_gets_a_new_line(void **state)
+{
+	(void)state;
+	dbx_err err = { 0 };
+	store *st = open_store();
+	idmap *m = NULL;
+	assert_int_equal(idmap_open(&m, st, 0, &err), 0);
+	assert_int_equal(idmap_put_hash(m, "jobs", "5", "105", "j", "aaaa", &err), 0);
+	assert_int_equal(idmap_put_hash(m, "jobs", "5", "105", "j", "aaaa", &err), 0);
+	assert_int_equal(lines_of(st), 1);
+	assert_int_equal(idmap_put_hash(m, "jobs", "5", "105", "j", "bbbb", &err), 0);
+	assert_int_equal(idmap_put_hash(m, "jobs", "5", "105", "j", "bbbb", &err), 0);
+	assert_int_equal(lines_of(st), 2);
+	assert_string_equal(idmap_hash(m, "jobs", "5"), "bbbb");
+	idmap_close(m);
+	assert_int_equal(idmap_open(&m, st, 0, &err), 0);
+	assert_string_equal(idmap_hash(m, "jobs", "5"), "bbbb");
+	assert_string_equal(idmap_target(m, "jobs", "5"), "105");
+	assert_int_equal(idmap_count(m, "jobs"), 1);
+	idmap_close(m);
+	store_close(st);
+}
+
 static int count_cb(void *ud, const char *kind, const char *source_id, const char *target_id,
 		    const char *name)
 {
@@ -174,6 +197,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reopen_keeps_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_last_line_is_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(changed_content_gets_a_new_line, setup, teardown),
 		cmocka_unit_test(grows_and_iterates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
