@@ -27,3 +27,21 @@ err() {
 		nok "$3 (HTTP $code, wanted $1 $2)"; head -c 400 body.json | sed 's/^/# /'; echo
 	fi
 }
+# pages PATH FIELD: GETs PATH and every next_page_token after it; the items
+# of FIELD land in all.json (an array), the number of pages in $npages and
+# the number of empty pages that still carried a token in $nempty.
+pages() {
+	_pp=$1 _pf=$2 _tok="" npages=0 nempty=0
+	echo '[]' >all.json
+	while :; do
+		case $_pp in *\?*) _sep='&' ;; *) _sep='?' ;; esac
+		call GET "$_pp${_tok:+${_sep}page_token=$_tok}"
+		[ "$code" = 200 ] || { echo "# pages: HTTP $code"; return 1; }
+		npages=$((npages + 1))
+		_tok=$(jq -r '.next_page_token // empty' body.json)
+		[ "$(jq --arg f "$_pf" '.[$f] // [] | length' body.json)" = 0 ] && [ -n "$_tok" ] && nempty=$((nempty + 1))
+		jq -s --arg f "$_pf" '.[0] + (.[1][$f] // [])' all.json body.json >all.tmp && mv all.tmp all.json
+		[ -n "$_tok" ] || break
+		[ $npages -lt 1000 ] || { echo "# pages: no end"; return 1; }
+	done
+}
