@@ -34,16 +34,23 @@ static const char *skip_cluster(const cJSON *obj)
 	return NULL;
 }
 
-/* Key Vault-backed scopes cannot be recreated through the REST API on
- * another cloud: the record says so, and import reports it as manual. */
+/* A scope whose secrets live outside Databricks (backend_type other than
+ * DATABRICKS: a cloud key store) cannot be recreated through the REST API
+ * on another workspace: the record says so, and import reports it as
+ * manual. Rules that know the backend convert the scope and clear
+ * `manual`; which clouds have which backends is theirs to know. */
 static void finish_secret_scope(cJSON *obj)
 {
 	const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, "backend_type");
+	char why[256];
 
-	if (cJSON_IsString(b) && strcmp(b->valuestring, "AZURE_KEYVAULT") == 0 &&
-	    !cJSON_HasObjectItem(obj, "manual"))
-		cJSON_AddStringToObject(obj, "manual",
-					"Azure Key Vault-backed scope: recreate it by hand on the target");
+	if (cJSON_IsString(b) && strcmp(b->valuestring, "DATABRICKS") != 0 &&
+	    !cJSON_HasObjectItem(obj, "manual")) {
+		snprintf(why, sizeof why,
+			 "%.100s-backed scope: recreate it by hand on the target",
+			 b->valuestring);
+		cJSON_AddStringToObject(obj, "manual", why);
+	}
 }
 
 /* ---- read-only fields (kept in the export, stripped at import) ---- */

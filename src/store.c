@@ -7,6 +7,7 @@
  * set of keys already in a file, kept as 64-bit hashes so memory stays
  * small at 100k objects. Blob names come from workspace paths, which are
  * untrusted: blob_relpath() maps them injectively into <phase>/blobs/. */
+#define _GNU_SOURCE	/* syncfs(2): flush the session's file system, not the machine */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -989,12 +990,18 @@ void store_blob_defer_sync(store *st, int on)
 
 int store_sync(store *st, dbx_err *err)
 {
-	(void)err;
-	(void)st;
-	/* POSIX has no per-file-system flush (syncfs is GNU); sync() waits
-	 * on Linux, and callers batch so it runs rarely */
-	sync();
-	return 0;
+	int fd, rc = 0;
+
+	/* sync(2) would flush every file system on the machine and wait for
+	 * other users' writes; syncfs() flushes only the one holding the
+	 * session, and reports write-back errors (ENOSPC, EIO) there. */
+	fd = open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return io_err(err, st->root, "cannot open session directory");
+	if (syncfs(fd))
+		rc = io_err(err, st->root, "cannot sync session directory");
+	close(fd);
+	return rc;
 }
 
 int store_blob_read(store *st, const char *phase, const char *name, size_t name_len,

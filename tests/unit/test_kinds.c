@@ -169,7 +169,13 @@ static void test_keys(void **state)
 	o = cJSON_Parse("{\"name\": \"kv\", \"backend_type\": \"AZURE_KEYVAULT\"}");
 	assert_string_equal(kind_id_of(sec, o, b, sizeof b), "kv");	/* no id: the key */
 	sec->finish(o);
-	assert_non_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(o, "manual")), "Key Vault"));
+	assert_non_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(o, "manual")), "AZURE_KEYVAULT"));
+	cJSON_Delete(o);
+	/* no cloud name in C: any backend other than DATABRICKS is manual, named */
+	o = cJSON_Parse("{\"name\": \"x\", \"backend_type\": \"SOME_CLOUD_VAULT\"}");
+	sec->finish(o);
+	assert_non_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(o, "manual")),
+			       "SOME_CLOUD_VAULT-backed scope"));
 	cJSON_Delete(o);
 	o = cJSON_Parse("{\"name\": \"db\", \"backend_type\": \"DATABRICKS\"}");
 	sec->finish(o);
