@@ -422,27 +422,180 @@ static int cmp_kids(const void *a, const void *b)
 	return strcmp((*(fw_wsobj *const *)a)->path, (*(fw_wsobj *const *)b)->path);
 }
 
+/* ---- /Repos in the tree ----
+ * The real tree lists /Repos, one folder per /Repos/<folder>, and each
+ * repo as an object of type REPO whose object_id is the repo id. The fake
+ * derives these entries from the repos collection when they are listed,
+ * so the state keeps one copy of a repo (repos.json) and a dump stays a
+ * seed. Real directories at those paths, if a seed made any, win. */
+
+/* A stable id for a derived folder: FNV-1a of its path, 52 bits. */
+static int64_t derived_id(const char *path)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 1099511628211ULL;
+	return (int64_t)(h & ((1ULL << 52) - 1)) | (1LL << 51);
+}
+
+static cJSON *derived(const char *type, const char *path, int64_t id)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "object_type", type);
+	cJSON_AddStringToObject(j, "path", path);
+	cJSON_AddNumberToObject(j, "object_id", (double)id);
+	return j;
+}
+
+static int in_array(const cJSON *arr, const char *path)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr) {
+		const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "path"));
+		if (p && strcmp(p, path) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_json_path(const void *a, const void *b)
+{
+	return strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)a, "path")),
+		      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)b, "path")));
+}
+
+static void sort_objects(cJSON *arr)
+{
+	int n = cJSON_GetArraySize(arr);
+	cJSON **v = n > 1 ? malloc((size_t)n * sizeof *v) : NULL;
+	if (!v)
+		return;
+	for (int i = 0; i < n; i++)
+		v[i] = cJSON_DetachItemFromArray(arr, 0);
+	qsort(v, (size_t)n, sizeof *v, cmp_json_path);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, v[i]);
+	free(v);
+}
+
+/* Adds to ARR the derived entries directly under DIR ("/", "/Repos" or
+ * "/Repos/<folder>") that ARR does not hold yet; returns how many DIR
+ * has (0: DIR is not a derived folder). */
+static int repo_children(fw_state *s, const char *dir, cJSON *arr)
+{
+	fw_coll *col = fw_coll_of(s, FW_REPOS);
+	int n = 0;
+	if (strcmp(dir, "/") == 0) {
+		if (!in_array(arr, "/Repos"))
+			cJSON_AddItemToArray(arr, derived("DIRECTORY", "/Repos", derived_id("/Repos")));
+		return 1;
+	}
+	size_t dl = strlen(dir);
+	int top = strcmp(dir, "/Repos") == 0;
+	for (size_t i = 0; i < col->n; i++) {
+		const char *rp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(col->items[i], "path"));
+		if (!rp || strncmp(rp, dir, dl) != 0 || rp[dl] != '/')
+			continue;
+		const char *rest = rp + dl + 1, *slash = strchr(rest, '/');
+		char child[4096];
+		if (top && slash) {
+			snprintf(child, sizeof child, "%.*s", (int)(slash - rp), rp);
+			if (!in_array(arr, child))
+				cJSON_AddItemToArray(arr, derived("DIRECTORY", child, derived_id(child)));
+		} else if (!top && !slash && !in_array(arr, rp)) {
+			double id = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(col->items[i], "id"));
+			cJSON_AddItemToArray(arr, derived("REPO", rp, (int64_t)id));
+		}
+		n++;
+	}
+	return top ? 1 : n;
+}
+
+/* get-status of a derived path: /Repos, a folder or a repo; NULL if none. */
+static cJSON *repo_status(fw_state *s, const char *path)
+{
+	if (strcmp(path, "/Repos") == 0)
+		return derived("DIRECTORY", "/Repos", derived_id("/Repos"));
+	if (strncmp(path, "/Repos/", 7) != 0)
+		return NULL;
+	cJSON *r = fw_coll_by_key(fw_coll_of(s, FW_REPOS), path);
+	if (r)
+		return derived("REPO", path, (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r, "id")));
+	cJSON *tmp = cJSON_CreateArray();
+	int n = repo_children(s, path, tmp);
+	cJSON_Delete(tmp);
+	return n ? derived("DIRECTORY", path, derived_id(path)) : NULL;
+}
+
+/* The path of a list or get-status request without trailing slashes;
+ * NULL and a reply when missing or invalid. */
+static const char *norm_path(fw_ctx *c, char *buf, size_t n)
+{
+	const char *path = fw_query(c, "path");
+	if (!path) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: path");
+		return NULL;
+	}
+	size_t l = strlen(path);
+	while (l > 1 && path[l - 1] == '/')
+		l--;
+	snprintf(buf, n, "%.*s", (int)l, path);
+	return buf;
+}
+
 static void ws_list(fw_ctx *c)
 {
-	fw_wsobj *o = lookup(c, fw_query(c, "path"));
-	if (!o)
+	char pb[4096];
+	const char *path = norm_path(c, pb, sizeof pb);
+	if (!path)
 		return;
-	cJSON *r = cJSON_CreateObject();
-	if (strcmp(o->type, "DIRECTORY") != 0) {
-		cJSON *arr = cJSON_AddArrayToObject(r, "objects");
+	fw_wsobj *o = valid_path(path) ? fw_ws_get(c->s, path) : NULL;
+	cJSON *r = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	if (!o) {
+		cJSON *st = valid_path(path) ? repo_status(c->s, path) : NULL;
+		if (!st) {
+			cJSON_Delete(r);
+			cJSON_Delete(arr);
+			lookup(c, path);	/* the real 400 or 404 */
+			return;
+		}
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "object_type")), "REPO") == 0)
+			cJSON_AddItemToArray(arr, st);	/* a repo lists as itself: its files are not served */
+		else {
+			cJSON_Delete(st);
+			repo_children(c->s, path, arr);
+			sort_objects(arr);
+		}
+	} else if (strcmp(o->type, "DIRECTORY") != 0) {
 		cJSON_AddItemToArray(arr, obj_json(o));
-	} else if (o->nkids) {
+	} else {
 		qsort(o->kids, o->nkids, sizeof *o->kids, cmp_kids);
-		cJSON *arr = cJSON_AddArrayToObject(r, "objects");
 		for (size_t i = 0; i < o->nkids; i++)
 			cJSON_AddItemToArray(arr, obj_json(o->kids[i]));
+		if (strcmp(path, "/") == 0 || strcmp(path, "/Repos") == 0 || strncmp(path, "/Repos/", 7) == 0)
+			repo_children(c->s, path, arr);
+		sort_objects(arr);
 	}
+	if (cJSON_GetArraySize(arr) > 0)
+		cJSON_AddItemToObject(r, "objects", arr);
+	else
+		cJSON_Delete(arr);
 	fw_reply(c, 200, r);
 }
 
 static void ws_status(fw_ctx *c)
 {
-	fw_wsobj *o = lookup(c, fw_query(c, "path"));
+	char pb[4096];
+	const char *path = norm_path(c, pb, sizeof pb);
+	if (!path)
+		return;
+	fw_wsobj *o = valid_path(path) ? fw_ws_get(c->s, path) : NULL;
+	cJSON *st = o || !valid_path(path) ? NULL : repo_status(c->s, path);
+	if (st) {
+		fw_reply(c, 200, st);
+		return;
+	}
+	o = lookup(c, path);
 	if (o)
 		fw_reply(c, 200, obj_json(o));
 }

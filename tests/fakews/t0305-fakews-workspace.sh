@@ -15,7 +15,7 @@ FW=$a_URL
 b64() { printf '%s' "$1" | base64 | tr -d '\n'; }
 
 call GET "/api/2.0/workspace/list?path=/"
-jqok "/ lists the implicit parent folders" '[.objects[].path] == ["/Shared", "/Users"] and all(.objects[]; .object_type == "DIRECTORY")'
+jqok "/ lists the implicit parent folders and /Repos" '[.objects[].path] == ["/Repos", "/Shared", "/Users"] and all(.objects[]; .object_type == "DIRECTORY")'
 call GET "/api/2.0/workspace/get-status?path=/Users/ann@example.com/etl"
 jqok "get-status of a seeded notebook keeps its object_id" '.object_type == "NOTEBOOK" and .language == "PYTHON" and .object_id == 777'
 call GET "/api/2.0/workspace/get-status?path=/nope"
@@ -111,6 +111,16 @@ jqok "list with path_prefix: a page of 2 and a next_page_token" '(.repos | lengt
 tok=$(jq -r .next_page_token body.json)
 call GET "/api/2.0/repos?path_prefix=/Repos/team&next_page_token=$tok"
 jqok "the next page (request parameter next_page_token) ends the prefix" '[.repos[].path] == ["/Repos/team/three"] and (has("next_page_token") | not)'
+call GET "/api/2.0/workspace/list?path=/Repos"
+jqok "the tree lists one folder per /Repos/<folder>" '[.objects[] | .object_type + " " + .path] == ["DIRECTORY /Repos/other", "DIRECTORY /Repos/team"]'
+call GET "/api/2.0/workspace/list?path=/Repos/team/"
+jqok "... and each repo as a REPO whose object_id is the repo id" "[.objects[] | .object_type + \" \" + .path] == [\"REPO /Repos/team/one\", \"REPO /Repos/team/three\", \"REPO /Repos/team/two\"] and ([.objects[].object_id] | index($rid)) != null"
+call GET "/api/2.0/workspace/get-status?path=/Repos/other/y"
+jqok "get-status of a repo path: REPO" '.object_type == "REPO" and .path == "/Repos/other/y"'
+call GET "/api/2.0/workspace/get-status?path=/Repos/nobody"
+err 404 RESOURCE_DOES_NOT_EXIST "a /Repos folder without repos does not exist"
+curl -sf "$FW/__fake/state" >st.json
+check "repos stay out of the workspace part of the state (one copy, in repos)" sh -c "jq -e '[.workspace[].path | select(startswith(\"/Repos\"))] == [] and (.repos | length) == 4' st.json >/dev/null"
 call PATCH "/api/2.0/repos/$rid" '{"branch": "dev"}'
 is 200 "update branch"
 call GET "/api/2.0/repos/$rid"
@@ -119,4 +129,6 @@ call DELETE "/api/2.0/repos/$rid"
 is 200 "delete repo"
 call GET "/api/2.0/repos/$rid"
 err 404 RESOURCE_DOES_NOT_EXIST "a deleted repo is 404"
+call GET "/api/2.0/workspace/list?path=/Repos/team"
+jqok "... and leaves the tree" "[.objects[].object_id] | index($rid) == null"
 done_testing
