@@ -506,6 +506,11 @@ static cJSON *lv_view(const cJSON *o, void *arg)
 
 static int lv_fields(fw_ctx *c, const cJSON *b)
 {
+	const char *dn = fw_str(b, "display_name");
+	if (dn && strchr(dn, '/')) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "display_name: '%s' may not contain '/' (it names a workspace file)", dn);
+		return -1;
+	}
 	const cJSON *sd = cJSON_GetObjectItemCaseSensitive(b, "serialized_dashboard");
 	if (sd) {
 		cJSON *parsed = cJSON_IsString(sd) ? cJSON_Parse(sd->valuestring) : NULL;

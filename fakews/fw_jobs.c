@@ -159,7 +159,11 @@ static int check_settings(fw_ctx *c, const cJSON *st)
 		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e, "sql_task"), "query"),
 			       "query_id", FW_QUERIES, "Query", w) < 0 ||
 		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e, "sql_task"), "alert"),
-			       "alert_id", FW_ALERTS, "Alert", w) < 0)
+			       "alert_id", FW_ALERTS, "Alert", w) < 0 ||
+		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e, "sql_task"), "dashboard"),
+			       "dashboard_id", FW_SQL_DASHBOARDS, "Dashboard", w) < 0 ||
+		    ref_exists(c, cJSON_GetObjectItemCaseSensitive(e, "dashboard_task"), "dashboard_id", FW_DASHBOARDS,
+			       "Dashboard", w) < 0)
 			return -1;
 		i++;
 	}

@@ -527,6 +527,45 @@ static cJSON *repo_status(fw_state *s, const char *path)
 	return n ? derived("DIRECTORY", path, derived_id(path)) : NULL;
 }
 
+/* Lakeview dashboards are workspace objects too: DASHBOARD entries at
+ * <parent_path>/<display_name>.lvdash.json with resource_id = the
+ * dashboard id, derived from the dashboards collection like /Repos. */
+static int lv_active(const cJSON *d)
+{
+	const char *l = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "lifecycle_state"));
+	return !l || strcmp(l, "ACTIVE") == 0;
+}
+
+static cJSON *lv_entry(const cJSON *d)
+{
+	const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "path"));
+	cJSON *j = derived("DASHBOARD", p, derived_id(p));
+	cJSON_AddStringToObject(j, "resource_id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "dashboard_id")));
+	return j;
+}
+
+static void lv_in_dir(fw_state *s, const char *dir, cJSON *arr)
+{
+	fw_coll *col = fw_coll_of(s, FW_DASHBOARDS);
+	for (size_t i = 0; i < col->n; i++) {
+		const char *pp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(col->items[i], "parent_path"));
+		const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(col->items[i], "path"));
+		if (pp && p && lv_active(col->items[i]) && strcmp(pp, dir) == 0 && !in_array(arr, p))
+			cJSON_AddItemToArray(arr, lv_entry(col->items[i]));
+	}
+}
+
+static const cJSON *lv_at(fw_state *s, const char *path)
+{
+	fw_coll *col = fw_coll_of(s, FW_DASHBOARDS);
+	for (size_t i = 0; i < col->n; i++) {
+		const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(col->items[i], "path"));
+		if (p && strcmp(p, path) == 0 && lv_active(col->items[i]))
+			return col->items[i];
+	}
+	return NULL;
+}
+
 /* The path of a list or get-status request without trailing slashes;
  * NULL and a reply when missing or invalid. */
 static const char *norm_path(fw_ctx *c, char *buf, size_t n)
@@ -574,6 +613,7 @@ static void ws_list(fw_ctx *c)
 			cJSON_AddItemToArray(arr, obj_json(o->kids[i]));
 		if (strcmp(path, "/") == 0 || strcmp(path, "/Repos") == 0 || strncmp(path, "/Repos/", 7) == 0)
 			repo_children(c->s, path, arr);
+		lv_in_dir(c->s, path, arr);
 		sort_objects(arr);
 	}
 	if (cJSON_GetArraySize(arr) > 0)
@@ -591,6 +631,9 @@ static void ws_status(fw_ctx *c)
 		return;
 	fw_wsobj *o = valid_path(path) ? fw_ws_get(c->s, path) : NULL;
 	cJSON *st = o || !valid_path(path) ? NULL : repo_status(c->s, path);
+	const cJSON *lv = o || st || !valid_path(path) ? NULL : lv_at(c->s, path);
+	if (lv)
+		st = lv_entry(lv);
 	if (st) {
 		fw_reply(c, 200, st);
 		return;
@@ -630,7 +673,24 @@ static void dbc_add(cJSON *items, const fw_wsobj *o, size_t base)
 static void ws_export(fw_ctx *c)
 {
 	const char *fmt = fw_query(c, "format");
-	fw_wsobj *o = lookup(c, fw_query(c, "path"));
+	const char *qp = fw_query(c, "path");
+	const cJSON *lv = qp && valid_path(qp) && !fw_ws_get(c->s, qp) ? lv_at(c->s, qp) : NULL;
+	if (lv) {
+		/* a Lakeview dashboard exports as its serialized JSON */
+		if (fmt && strcmp(fmt, "SOURCE") && strcmp(fmt, "AUTO")) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "A dashboard exports in SOURCE format only: %s", qp);
+			return;
+		}
+		const char *sd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lv, "serialized_dashboard"));
+		char *b = fw_b64_encode((const unsigned char *)(sd ? sd : ""), sd ? strlen(sd) : 0);
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "content", b ? b : "");
+		cJSON_AddStringToObject(r, "file_type", "lvdash.json");
+		free(b);
+		fw_reply(c, 200, r);
+		return;
+	}
+	fw_wsobj *o = lookup(c, qp);
 	if (!o)
 		return;
 	if (!fmt || strcmp(fmt, "AUTO") == 0)

@@ -105,6 +105,14 @@ etag=$(jq -r .etag body.json)
 for n in 2 3; do call POST /api/2.0/lakeview/dashboards "{\"display_name\": \"S$n\", \"parent_path\": \"/Shared/sql\"}"; done
 call GET /api/2.0/lakeview/dashboards
 jqok "the list pages (--page-size 2) and leaves serialized_dashboard out" '(.dashboards | length) == 2 and (.next_page_token | length > 0) and all(.dashboards[]; has("serialized_dashboard") | not)'
+call GET "/api/2.0/workspace/list?path=/Shared/sql"
+jqok "Lakeview dashboards are DASHBOARD objects in their folder" "[.objects[] | select(.object_type == \"DASHBOARD\") | .path] == [\"/Shared/sql/S2.lvdash.json\", \"/Shared/sql/S3.lvdash.json\", \"/Shared/sql/Sales.lvdash.json\"] and any(.objects[]; .resource_id == \"$lv\")"
+call GET "/api/2.0/workspace/get-status?path=/Shared/sql/Sales.lvdash.json"
+jqok "get-status of a dashboard: DASHBOARD with resource_id" ".object_type == \"DASHBOARD\" and .resource_id == \"$lv\""
+call GET "/api/2.0/workspace/export?path=/Shared/sql/Sales.lvdash.json&format=SOURCE"
+check "workspace export of a dashboard is its serialized JSON" sh -c "jq -r .content body.json | base64 -d | jq -e '.pages[0].name == \"p\"' >/dev/null"
+call POST /api/2.0/lakeview/dashboards '{"display_name": "a/b"}'
+err 400 INVALID_PARAMETER_VALUE "a display_name with a slash is refused"
 call PATCH "/api/2.0/lakeview/dashboards/$lv" '{"display_name": "Sales v2", "etag": "stale"}'
 err 409 ABORTED "an update with a stale etag is refused"
 call PATCH "/api/2.0/lakeview/dashboards/$lv" "{\"display_name\": \"Sales v2\", \"etag\": \"$etag\"}"
@@ -126,8 +134,16 @@ call DELETE "/api/2.0/lakeview/dashboards/$lv"
 is 200 "trash"
 call GET "/api/2.0/lakeview/dashboards/$lv"
 jqok "a trashed dashboard says so" '.lifecycle_state == "TRASHED"'
+call GET "/api/2.0/workspace/get-status?path=/Shared/sql/Sales%20v2.lvdash.json"
+is 404 "... and has left the workspace tree"
 call GET "/api/2.0/lakeview/dashboards?page_size=10"
 jqok "and leaves the list" "[.dashboards[].dashboard_id] | index(\"$lv\") == null"
 call GET "/api/2.0/lakeview/dashboards?page_size=10&show_trashed=true"
 jqok "unless show_trashed" "[.dashboards[].dashboard_id] | index(\"$lv\") != null"
+call POST /api/2.1/jobs/create "{\"name\": \"sqljob\", \"tasks\": [{\"task_key\": \"q\", \"sql_task\": {\"warehouse_id\": \"$wh\", \"query\": {\"query_id\": \"nope\"}}}]}"
+err 400 INVALID_PARAMETER_VALUE "a job's sql_task.query must exist"
+call POST /api/2.1/jobs/create "{\"name\": \"sqljob\", \"tasks\": [{\"task_key\": \"a\", \"sql_task\": {\"warehouse_id\": \"$wh\", \"alert\": {\"alert_id\": \"$al\"}}}, {\"task_key\": \"d\", \"sql_task\": {\"warehouse_id\": \"$wh\", \"dashboard\": {\"dashboard_id\": \"$d3\"}}}]}"
+is 200 "a job's sql_task on an existing alert and legacy dashboard"
+call POST /api/2.1/jobs/create "{\"name\": \"lvjob\", \"tasks\": [{\"task_key\": \"l\", \"dashboard_task\": {\"dashboard_id\": \"nope\", \"warehouse_id\": \"$wh\"}}]}"
+err 400 INVALID_PARAMETER_VALUE "a job's dashboard_task must name a Lakeview dashboard"
 done_testing
