@@ -1182,8 +1182,12 @@ static int load_items(imp *x, const kind_def *k, itemv *out, int all, dbx_err *e
 		}
 		const char *why = jstr(obj, "manual");
 		const char *bt = jstr(obj, "backend_type");
-		if (!why && k->imp.write == KIND_WRITE_SECRETS && bt && strcmp(bt, "AZURE_KEYVAULT") == 0)
-			why = "Azure Key Vault-backed scope: recreate it by hand on the target";
+		char bwhy[256];
+		if (!why && k->imp.write == KIND_WRITE_SECRETS && bt && strcmp(bt, "DATABRICKS") != 0) {
+			/* only Databricks-backed scopes can be created through the API */
+			snprintf(bwhy, sizeof bwhy, "%s-backed scope: recreate it by hand on the target", bt);
+			why = bwhy;
+		}
 		if (why) {
 			char mk[1024];
 			snprintf(mk, sizeof mk, "%s/%s", kind_name(k), it->src_id);
