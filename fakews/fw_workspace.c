@@ -608,7 +608,8 @@ static void ws_list(fw_ctx *c)
 	} else if (strcmp(o->type, "DIRECTORY") != 0) {
 		cJSON_AddItemToArray(arr, obj_json(o));
 	} else {
-		qsort(o->kids, o->nkids, sizeof *o->kids, cmp_kids);
+		if (o->nkids)
+			qsort(o->kids, o->nkids, sizeof *o->kids, cmp_kids);
 		for (size_t i = 0; i < o->nkids; i++)
 			cJSON_AddItemToArray(arr, obj_json(o->kids[i]));
 		if (strcmp(path, "/") == 0 || strcmp(path, "/Repos") == 0 || strncmp(path, "/Repos/", 7) == 0)
