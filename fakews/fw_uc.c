@@ -702,6 +702,67 @@ static void cred_create(fw_ctx *c)
 	fw_reply(c, 200, uc_view(fw_coll_get(fw_coll_of(c->s, FW_CREDS), name), NULL));
 }
 
+/* POST tables: the public-preview create, which (like the real one) makes
+ * EXTERNAL DELTA tables only; everything else is created by SQL. */
+static void tab_create(fw_ctx *c)
+{
+	cJSON *b = fw_body(c);
+	char name[300], cat[300], sch[300], sfull[700], full[1024];
+	if (!b || need_name(c, b, "name", name, sizeof name) < 0 || need_name(c, b, "catalog_name", cat, sizeof cat) < 0 ||
+	    need_name(c, b, "schema_name", sch, sizeof sch) < 0 || check_owner(c, b) < 0)
+		return;
+	const char *tt = fw_str(b, "table_type"), *fmt = fw_str(b, "data_source_format"), *sl = fw_str(b, "storage_location");
+	if (!tt || strcmp(tt, "EXTERNAL") != 0 || !fmt || strcmp(fmt, "DELTA") != 0) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE",
+			 "This API creates only table_type EXTERNAL with data_source_format DELTA (got %s, %s): create other tables with SQL",
+			 tt ? tt : "(none)", fmt ? fmt : "(none)");
+		return;
+	}
+	snprintf(sfull, sizeof sfull, "%s.%s", cat, sch);
+	if (!fw_coll_get(fw_coll_of(c->s, FW_SCHEMAS), sfull)) {
+		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "Schema '%s' does not exist.", sfull);
+		return;
+	}
+	snprintf(full, sizeof full, "%s.%s", sfull, name);
+	if (fw_coll_get(fw_coll_of(c->s, FW_TABLES), full)) {
+		fw_error(c, 409, "RESOURCE_ALREADY_EXISTS", "Table '%s' already exists.", full);
+		return;
+	}
+	if (!sl) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: storage_location");
+		return;
+	}
+	if (fw_uc_check_location(c, sl, "storage_location") < 0)
+		return;
+	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(b, "columns"), *e;
+	int i = 0;
+	if (cols && !cJSON_IsArray(cols)) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "columns must be an array");
+		return;
+	}
+	cJSON_ArrayForEach(e, cols) {
+		if (!fw_str(e, "name") || !fw_str(e, "type_text") || !fw_str(e, "type_name")) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "columns[%d]: name, type_text and type_name are required", i);
+			return;
+		}
+		i++;
+	}
+	cJSON *o = base_obj(c, b, name);
+	char id[48];
+	cJSON_AddStringToObject(o, "catalog_name", cat);
+	cJSON_AddStringToObject(o, "schema_name", sch);
+	cJSON_AddStringToObject(o, "full_name", full);
+	cJSON_AddStringToObject(o, "table_type", "EXTERNAL");
+	cJSON_AddStringToObject(o, "data_source_format", "DELTA");
+	cJSON_AddItemToObject(o, "columns", cols ? cJSON_Duplicate(cols, 1) : cJSON_CreateArray());
+	cJSON_AddStringToObject(o, "storage_location", sl);
+	cJSON_AddStringToObject(o, "table_id", fw_uuid(c->s, id, sizeof id));
+	fw_uc_stamp(c, o);
+	fw_coll_add(fw_coll_of(c->s, FW_TABLES), o);
+	c->mutated = 1;
+	fw_reply(c, 200, uc_view(fw_coll_get(fw_coll_of(c->s, FW_TABLES), full), NULL));
+}
+
 /* ---- grants ---- */
 
 struct secdef {
@@ -932,6 +993,7 @@ const fw_route fw_uc_routes[] = {
 	UC_ROUTES("external-locations", loc),
 	UC_ROUTES("storage-credentials", cred),
 	{"GET", UC "/tables", tab_list},
+	{"POST", UC "/tables", tab_create},
 	{"GET", UC "/tables/{name}", tab_get},
 	{"DELETE", UC "/tables/{name}", tab_delete},
 	{"GET", UC "/permissions/{type}/{name}", grants_get},

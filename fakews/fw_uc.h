@@ -1,5 +1,6 @@
 /* fw_uc: Unity Catalog under /api/2.1/unity-catalog: catalogs, schemas,
- * tables (read and delete; created by SQL through fw_stmt), volumes,
+ * tables (read and delete; created by SQL through fw_stmt, or EXTERNAL
+ * DELTA ones by the public-preview POST tables), volumes,
  * external locations, storage credentials and grants. Names are stored
  * lower-case like the real metastore. */
 #ifndef FW_UC_H

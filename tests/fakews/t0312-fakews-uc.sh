@@ -111,7 +111,18 @@ call PATCH "$UC/catalogs/main" '{"owner": "admins"}'
 jqok "owner change" '.owner == "admins"'
 
 call GET "$UC/tables?catalog_name=main&schema_name=sales2"
-jqok "no tables (tables are created by SQL)" '.tables == []'
+jqok "no tables yet (tables are created by SQL)" '.tables == []'
+call POST $UC/tables '{"name": "m", "catalog_name": "main", "schema_name": "sales2", "table_type": "MANAGED", "data_source_format": "DELTA"}'
+err 400 INVALID_PARAMETER_VALUE "POST tables refuses a MANAGED table (the API makes EXTERNAL DELTA only)"
+call POST $UC/tables '{"name": "e", "catalog_name": "main", "schema_name": "sales2", "table_type": "EXTERNAL", "data_source_format": "DELTA", "storage_location": "abfss://other@acct.dfs.core.windows.net/e"}'
+err 400 INVALID_PARAMETER_VALUE "... and a location no external location covers"
+call POST $UC/tables '{"name": "E", "catalog_name": "main", "schema_name": "sales2", "table_type": "EXTERNAL", "data_source_format": "DELTA", "storage_location": "abfss://raw@acct.dfs.core.windows.net/data/e", "columns": [{"name": "id", "type_text": "bigint", "type_name": "LONG", "position": 0}]}'
+is 200 "POST tables creates an EXTERNAL DELTA table"
+jqok "... TableInfo" '.full_name == "main.sales2.e" and .table_type == "EXTERNAL" and .columns[0].type_name == "LONG" and (.table_id | length > 0)'
+call POST $UC/tables '{"name": "e", "catalog_name": "main", "schema_name": "sales2", "table_type": "EXTERNAL", "data_source_format": "DELTA", "storage_location": "abfss://raw@acct.dfs.core.windows.net/data/e"}'
+err 409 RESOURCE_ALREADY_EXISTS "a duplicate table is 409"
+call DELETE "$UC/tables/main.sales2.e"
+is 200 "table deleted"
 call GET "$UC/tables/main.sales2.nope"
 err 404 RESOURCE_DOES_NOT_EXIST "a missing table is 404"
 call DELETE "$UC/catalogs/main"
