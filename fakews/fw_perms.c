@@ -1,7 +1,8 @@
 /* fw_perms: GET/PUT/PATCH /api/2.0/permissions/{type}/{id} for clusters,
  * cluster policies, instance pools, jobs, notebooks, directories, files,
  * repos, SQL warehouses, queries, alerts, legacy DBSQL dashboards
- * (dbsql-dashboards), Lakeview dashboards (dashboards) and pipelines. Stores the direct ACL (PUT request shape);
+ * (dbsql-dashboards), Lakeview dashboards (dashboards) and pipelines, and
+ * the legacy /api/2.0/preview/sql/permissions API over the same ACLs. Stores the direct ACL (PUT request shape);
  * replies add all_permissions, the inherited admins entry and the job or
  * warehouse owner like the real API. */
 #include <stdio.h>
@@ -330,6 +331,86 @@ static void levels_impl(fw_ctx *c, const struct ptype *t, const char *id)
 	fw_reply(c, 200, r);
 }
 
+/* ---- the legacy DBSQL permissions API ----
+ * /api/2.0/preview/sql/permissions/{queries|dashboards|alerts}/{id}: the
+ * same stored ACLs as queries, dbsql-dashboards and alerts above, in the
+ * older shape (no all_permissions; the owner shows as CAN_MANAGE; POST
+ * replaces the list). */
+
+static const struct ptype *legacy_type(fw_ctx *c, const char **singular)
+{
+	static const char *const map[][3] = {
+		{"queries", "queries", "query"}, {"dashboards", "dbsql-dashboards", "dashboard"}, {"alerts", "alerts", "alert"},
+	};
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(c->params[0], map[i][0]) == 0) {
+			*singular = map[i][2];
+			return ptype_of(map[i][1]);
+		}
+	fw_error(c, 400, "INVALID_PARAMETER_VALUE", "objectType must be queries, dashboards or alerts, got %s", c->params[0]);
+	return NULL;
+}
+
+static void legacy_reply(fw_ctx *c, const struct ptype *t, const char *singular, const char *id, const char *creator)
+{
+	char key[512], oid[512];
+	snprintf(key, sizeof key, "%s/%s", t->type, id);
+	snprintf(oid, sizeof oid, "%s/%s", c->params[0], id);
+	const cJSON *stored = fw_coll_get(fw_coll_of(c->s, FW_PERMS), key), *e;
+	cJSON *r = cJSON_CreateObject(), *out = cJSON_AddArrayToObject(r, "access_control_list");
+	int owner_listed = 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(stored, "access_control_list")) {
+		int f = pfield(e);
+		const char *lvl = fw_str(e, "permission_level");
+		if (f < 0 || !lvl)
+			continue;
+		int is_owner = t->owner && strcmp(lvl, t->owner) == 0;
+		if (is_owner)
+			owner_listed = 1;
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, pfields[f], fw_str(e, pfields[f]));
+		cJSON_AddStringToObject(x, "permission_level", is_owner ? "CAN_MANAGE" : lvl);
+		cJSON_AddItemToArray(out, x);
+	}
+	if (!owner_listed && creator) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "user_name", creator);
+		cJSON_AddStringToObject(x, "permission_level", "CAN_MANAGE");
+		cJSON_AddItemToArray(out, x);
+	}
+	cJSON_AddStringToObject(r, "object_id", oid);
+	cJSON_AddStringToObject(r, "object_type", singular);
+	fw_reply(c, 200, r);
+}
+
+static void legacy_get(fw_ctx *c)
+{
+	const char *singular, *creator;
+	const struct ptype *t = legacy_type(c, &singular);
+	if (t && object_exists(c, t, c->params[1], &creator))
+		legacy_reply(c, t, singular, c->params[1], creator);
+}
+
+static void legacy_set(fw_ctx *c)
+{
+	const char *singular, *creator;
+	const struct ptype *t = legacy_type(c, &singular);
+	const cJSON *e;
+	if (!t || !fw_body(c))
+		return;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(c->json, "access_control_list")) {
+		const char *lvl = fw_str(e, "permission_level");
+		if (!lvl || (strcmp(lvl, "CAN_VIEW") && strcmp(lvl, "CAN_RUN") && strcmp(lvl, "CAN_EDIT") && strcmp(lvl, "CAN_MANAGE"))) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE", "permission_level must be CAN_VIEW, CAN_RUN, CAN_EDIT or CAN_MANAGE, got %s",
+				 lvl ? lvl : "(none)");
+			return;
+		}
+	}
+	perms_change(c, t, c->params[1], 0);
+	if (c->status == 200 && object_exists(c, t, c->params[1], &creator))
+		legacy_reply(c, t, singular, c->params[1], creator);
+}
+
 #define PERM_HANDLERS(name, sql)                                                          \
 	static void name##_get(fw_ctx *c) { const char *id; const struct ptype *t = target(c, &id, sql); perms_get_impl(c, t, id); } \
 	static void name##_put(fw_ctx *c) { const char *id; const struct ptype *t = target(c, &id, sql); perms_change(c, t, id, 0); } \
@@ -340,6 +421,8 @@ PERM_HANDLERS(perms, 0)
 PERM_HANDLERS(sql, 1)
 
 const fw_route fw_perms_routes[] = {
+	{"GET", "/api/2.0/preview/sql/permissions/{type}/{id}", legacy_get},
+	{"POST", "/api/2.0/preview/sql/permissions/{type}/{id}", legacy_set},
 	{"GET", "/api/2.0/permissions/sql/{kind}/{id}", sql_get},
 	{"PUT", "/api/2.0/permissions/sql/{kind}/{id}", sql_put},
 	{"PATCH", "/api/2.0/permissions/sql/{kind}/{id}", sql_patch},

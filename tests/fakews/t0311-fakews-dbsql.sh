@@ -68,6 +68,17 @@ jqok "... with the owner and the inherited admins" '.object_type == "alert" and 
 call PUT "/api/2.0/permissions/queries/$q5" '{"access_control_list": [{"group_name": "users", "permission_level": "CAN_USE"}]}'
 err 400 INVALID_PARAMETER_VALUE "a level queries do not have is refused"
 
+call GET "/api/2.0/preview/sql/permissions/alerts/$al"
+jqok "the legacy permissions API shows the same ACL (owner as CAN_MANAGE)" '.object_id == "alerts/'"$al"'" and .object_type == "alert" and ([.access_control_list[] | (.user_name // .group_name) + ":" + .permission_level] | sort) == ["admin@fake.local:CAN_MANAGE", "users:CAN_RUN"]'
+call POST "/api/2.0/preview/sql/permissions/alerts/$al" '{"access_control_list": [{"group_name": "users", "permission_level": "CAN_EDIT"}]}'
+jqok "a legacy POST replaces the list" '([.access_control_list[] | (.user_name // .group_name) + ":" + .permission_level] | sort) == ["admin@fake.local:CAN_MANAGE", "users:CAN_EDIT"]'
+call GET "/api/2.0/permissions/alerts/$al"
+jqok "... seen by the current API too" 'any(.access_control_list[]; .group_name == "users" and .all_permissions[0].permission_level == "CAN_EDIT")'
+call POST "/api/2.0/preview/sql/permissions/alerts/$al" '{"access_control_list": [{"group_name": "users", "permission_level": "IS_OWNER"}]}'
+err 400 INVALID_PARAMETER_VALUE "the legacy API knows four levels"
+call GET "/api/2.0/preview/sql/permissions/widgets/$al"
+err 400 INVALID_PARAMETER_VALUE "an unknown legacy object type is refused"
+
 # legacy dashboards
 for n in 1 2 3; do
 	call POST /api/2.0/preview/sql/dashboards "{\"name\": \"Ops board $n\", \"tags\": [\"ops\"]}"
