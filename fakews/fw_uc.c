@@ -145,7 +145,15 @@ void fw_uc_drop_grants(fw_state *s, const char *sectype, const char *full_name, 
 
 /* Moves every object of COLL whose key field starts with OLD (exactly or
  * followed by '.') to NEW, rewriting KEYF and, when set, PARENTF. */
-static void rekey(fw_state *s, int coll, const char *keyf, const char *parentf, const char *old, const char *nw)
+static int metastore_level(const char *sectype)
+{
+	return sectype && (strcmp(sectype, "external_location") == 0 || strcmp(sectype, "storage_credential") == 0);
+}
+
+/* For grants, SECTYPE picks what moves: the renamed external location or
+ * credential itself, or (NULL) the catalog-tree securables. */
+static void rekey(fw_state *s, int coll, const char *keyf, const char *parentf, const char *old, const char *nw,
+		  const char *sectype)
 {
 	fw_coll *col = fw_coll_of(s, coll);
 	size_t l = strlen(old);
@@ -153,6 +161,11 @@ static void rekey(fw_state *s, int coll, const char *keyf, const char *parentf, 
 		const char *fn = fw_str(col->items[i], keyf);
 		if (!fn || strncmp(fn, old, l) != 0 || (fn[l] != '\0' && fn[l] != '.'))
 			continue;
+		if (coll == FW_GRANTS) {
+			const char *st = fw_str(col->items[i], "securable_type");
+			if (sectype ? !st || strcmp(st, sectype) != 0 : metastore_level(st))
+				continue;
+		}
 		char nk[1024], okey[1024];
 		snprintf(okey, sizeof okey, "%s", fn);
 		snprintf(nk, sizeof nk, "%s%s", nw, fn + l);
@@ -372,14 +385,15 @@ static void uc_update(fw_ctx *c, const struct uck *k)
 	touch(c, o);
 	c->mutated = 1;
 	if (newname && strcmp(nfull, old) != 0) {
-		cJSON_ReplaceItemInObjectCaseSensitive(o, "name", cJSON_CreateString(nn));
+		if (k->level >= 1)	/* else "name" is the key: rekey below renames it */
+			cJSON_ReplaceItemInObjectCaseSensitive(o, "name", cJSON_CreateString(nn));
 		if (k->level == 0) {
-			rekey(c->s, FW_SCHEMAS, "full_name", "catalog_name", old, nfull);
-			rekey(c->s, FW_TABLES, "full_name", "catalog_name", old, nfull);
-			rekey(c->s, FW_VOLUMES, "full_name", "catalog_name", old, nfull);
+			rekey(c->s, FW_SCHEMAS, "full_name", "catalog_name", old, nfull, NULL);
+			rekey(c->s, FW_TABLES, "full_name", "catalog_name", old, nfull, NULL);
+			rekey(c->s, FW_VOLUMES, "full_name", "catalog_name", old, nfull, NULL);
 		} else if (k->level == 1) {
-			rekey(c->s, FW_TABLES, "full_name", NULL, old, nfull);
-			rekey(c->s, FW_VOLUMES, "full_name", NULL, old, nfull);
+			rekey(c->s, FW_TABLES, "full_name", NULL, old, nfull, NULL);
+			rekey(c->s, FW_VOLUMES, "full_name", NULL, old, nfull, NULL);
 			/* children's schema_name */
 			static const int colls[] = {FW_TABLES, FW_VOLUMES};
 			for (size_t j = 0; j < 2; j++) {
@@ -392,9 +406,17 @@ static void uc_update(fw_ctx *c, const struct uck *k)
 				}
 			}
 		}
-		rekey(c->s, FW_GRANTS, "full_name", NULL, old, nfull);
-		rekey(c->s, k->coll, keyf, NULL, old, nfull);
+		if (k->coll == FW_CREDS) {	/* locations name their credential */
+			fw_coll *locs = fw_coll_of(c->s, FW_EXTLOCS);
+			for (size_t i = 0; i < locs->n; i++)
+				if (fw_str(locs->items[i], "credential_name") && strcmp(fw_str(locs->items[i], "credential_name"), old) == 0)
+					cJSON_ReplaceItemInObjectCaseSensitive(locs->items[i], "credential_name", cJSON_CreateString(nn));
+		}
+		rekey(c->s, FW_GRANTS, "full_name", NULL, old, nfull, k->level < 0 ? k->sectype : NULL);
+		rekey(c->s, k->coll, keyf, NULL, old, nfull, NULL);
 		o = fw_coll_get(fw_coll_of(c->s, k->coll), nfull);
+		if (o && k->level == 0)
+			cJSON_ReplaceItemInObjectCaseSensitive(o, "full_name", cJSON_CreateString(nfull));
 	}
 	fw_reply(c, 200, uc_view(o, NULL));
 }

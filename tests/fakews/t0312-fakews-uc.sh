@@ -105,6 +105,13 @@ call GET "$UC/volumes/main.sales2.v1"
 jqok "... carries its volumes" '.schema_name == "sales2" and .full_name == "main.sales2.v1"'
 call GET "$UC/permissions/schema/main.sales2"
 jqok "... and its grants" '.privilege_assignments == [{"principal": "users", "privileges": ["USE_SCHEMA"]}]'
+call PATCH "$UC/permissions/storage_credential/mi" '{"changes": [{"principal": "users", "add": ["CREATE_EXTERNAL_LOCATION"]}]}'
+call PATCH "$UC/storage-credentials/mi" '{"new_name": "mi2"}'
+jqok "a credential rename" '.name == "mi2"'
+call GET "$UC/external-locations/raw"
+jqok "... is followed by the locations using it" '.credential_name == "mi2"'
+call GET "$UC/permissions/storage_credential/mi2"
+jqok "... and by its grants" '.privilege_assignments == [{"principal": "users", "privileges": ["CREATE_EXTERNAL_LOCATION"]}]'
 call PATCH "$UC/catalogs/main" '{"owner": "nobody@example.com"}'
 err 400 INVALID_PARAMETER_VALUE "an owner that does not exist is refused"
 call PATCH "$UC/catalogs/main" '{"owner": "admins"}'
@@ -125,6 +132,12 @@ call DELETE "$UC/tables/main.sales2.e"
 is 200 "table deleted"
 call GET "$UC/tables/main.sales2.nope"
 err 404 RESOURCE_DOES_NOT_EXIST "a missing table is 404"
+call PATCH "$UC/catalogs/c5" '{"new_name": "c6"}'
+jqok "a catalog rename" '.name == "c6" and .full_name == "c6"'
+call GET "$UC/schemas/c6.default"
+jqok "... moves its schemas" '.catalog_name == "c6" and .full_name == "c6.default"'
+call PATCH "$UC/catalogs/c6" '{"new_name": "c4"}'
+err 409 RESOURCE_ALREADY_EXISTS "renaming onto an existing catalog is 409"
 call DELETE "$UC/catalogs/main"
 err 400 INVALID_STATE "a non-empty catalog cannot be deleted"
 call DELETE "$UC/catalogs/main?force=true"
