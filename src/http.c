@@ -96,16 +96,43 @@ void http_default_insecure(int on)
 	default_insecure = on;
 }
 
+/* Reads a non-negative number from environment variable `name` into *v;
+ * leaves *v alone when unset, and says so (once per call) when malformed. */
+static void env_num(const char *name, double max, double *v)
+{
+	const char *s = getenv(name);
+	char *end;
+	double d;
+
+	if (!s || !*s)
+		return;
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || *end || d != d || d < 0 || d > max) {
+		log_error("ignoring %s=%s: not a number between 0 and %.0f", name, s, max);
+		return;
+	}
+	*v = d;
+}
+
 void http_opts_default(http_opts *o)
 {
+	double rate = 20, timeout = 60000, body_mb = 256, base = 500;
+
 	memset(o, 0, sizeof *o);
 	o->insecure = default_insecure;
 	o->parallel = 8;
-	o->rate_limit = 20;
-	o->timeout_ms = 60000;
+	/* Environment defaults (command-line options still win): tests make
+	 * the client unthrottled and hostile-server cases quick with them. */
+	env_num("DBXMIG_RATE_LIMIT", 1e6, &rate);
+	env_num("DBXMIG_TIMEOUT_MS", 86400000, &timeout);
+	env_num("DBXMIG_MAX_BODY_MB", 1 << 20, &body_mb);
+	env_num("DBXMIG_RETRY_BASE_MS", 600000, &base);
+	o->rate_limit = rate;
+	o->timeout_ms = timeout < 1 ? 1 : (long)timeout;
 	o->retry_budget_ms = 300000;
-	o->max_body = (size_t)256 << 20;
-	o->retry_base_ms = 500;
+	o->max_body = body_mb < 1 ? 1 : (size_t)body_mb << 20;
+	o->retry_base_ms = (long)base;
 	o->max_attempts = 10;
 }
 

@@ -226,7 +226,25 @@ static int sb_pcall(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* xpcall(f, msgh, ...) as in Lua, except that a limit error cannot be caught. */
+/* The message handler sb_xpcall installs: once a limit has tripped the
+ * error goes through untouched (a looping user handler would otherwise be
+ * re-entered on every error it raises, each time with a fresh grace);
+ * else it runs the user's handler (upvalue 1) protected. Takes the error
+ * object; leaves the handler's result, or the error it raised. */
+static int sb_msgh(lua_State *L)
+{
+	rules *r = get_rules(L);
+
+	if (r->itripped || r->mtripped)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_pcall(L, lua_gettop(L) - 1, 1, 0);
+	return 1;
+}
+
+/* xpcall(f, msgh, ...) as in Lua, except that a limit error cannot be
+ * caught, nor turned by msgh into a loop. */
 static int sb_xpcall(lua_State *L)
 {
 	rules *r = get_rules(L);
@@ -234,7 +252,9 @@ static int sb_xpcall(lua_State *L)
 
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	lua_pushvalue(L, 1);
-	lua_copy(L, 2, 1);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, sb_msgh, 1);
+	lua_replace(L, 1);
 	lua_replace(L, 2);	/* msgh, f, args... */
 	status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
 	if (status != LUA_OK && (r->itripped || r->mtripped))
@@ -257,6 +277,23 @@ static int sb_rawset(lua_State *L)
 		return luaL_error(L, "rawset on _G is not allowed");
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
+	return 1;
+}
+
+/* setmetatable(t, mt) as in Lua, except that mt may not carry __gc: a
+ * finalizer runs whenever the collector decides (between rule calls, at
+ * close), outside any limit, so a looping one would hang the tool.
+ * Takes t, mt; leaves t. */
+static int sb_setmetatable(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+		return luaL_error(L, "setmetatable: __gc metamethods are not allowed in rules");
+	if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	lua_settop(L, 2);
+	luaL_argexpected(L, lua_isnoneornil(L, 2) || lua_istable(L, 2), 2, "nil or table");
+	lua_setmetatable(L, 1);
 	return 1;
 }
 
@@ -327,6 +364,8 @@ static int setup(lua_State *L)
 	lua_setfield(L, g, "xpcall");
 	lua_pushcfunction(L, sb_rawset);
 	lua_setfield(L, g, "rawset");
+	lua_pushcfunction(L, sb_setmetatable);
+	lua_setfield(L, g, "setmetatable");
 	lua_pushcfunction(L, dbxlib_print);
 	lua_setfield(L, g, "print");
 	/* the users' _G: empty, reads through, refuses writes */
@@ -499,8 +538,11 @@ void rules_close(rules *r)
 {
 	if (!r)
 		return;
-	if (r->L)
+	if (r->L) {
+		/* pending finalizers run inside lua_close: keep them limited */
+		limits_start(r);
 		lua_close(r->L);
+	}
 	free(r);
 }
 

@@ -5,6 +5,9 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DBXMIG=${DBXMIG:-$ROOT/dbxmig}
 FAKEWS=${FAKEWS:-$ROOT/dbxmig-fakews}
+# The client's default rate limit (20 requests/s) only slows tests down:
+# off unless a test sets it (a test of the limiter passes --rate-limit).
+export DBXMIG_RATE_LIMIT="${DBXMIG_RATE_LIMIT:-0}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/dbxmig-test.XXXXXX")
 cd "$T" || exit 1
 _n=0 _failed=0 _fake_pids=""
