@@ -1,8 +1,9 @@
 /* fw_stmt: SQL Statement Execution (/api/2.0/sql/statements) over a small,
  * honest SQL subset: DDL for the Hive metastore (catalog hive_metastore,
  * alias spark_catalog) and for Unity Catalog schemas, tables and views,
- * plus SHOW DATABASES|SCHEMAS, SHOW TABLES, SHOW CREATE TABLE and
- * DESCRIBE TABLE EXTENDED so an exporter can read definitions back.
+ * plus SHOW DATABASES|SCHEMAS, SHOW TABLES, SHOW CREATE TABLE, DESCRIBE
+ * DATABASE and DESCRIBE TABLE EXTENDED so an exporter can read
+ * definitions back.
  * Anything else FAILS with a message saying so; nothing is pretended.
  * Results use the INLINE JSON_ARRAY shape (manifest + result.data_array).
  * Hive databases live in the hive_metastore collection:
@@ -1049,9 +1050,47 @@ static int show_create(P *p)
 	return 0;
 }
 
+/* DESCRIBE DATABASE|SCHEMA [EXTENDED] name: where a database lives. */
+static int describe_schema(P *p)
+{
+	qname q;
+	char cat[256], sch[256];
+	accept(p, "EXTENDED");
+	if (name(p, &q) < 0 || schema_of(p, &q, cat, sch) < 0)
+		return -1;
+	accept_p(p, ';');
+	if (peek(p)->type != T_END)
+		return syntax(p);
+	if (!schema_exists(p, cat, sch))
+		return no_schema(p, cat, sch);
+	const cJSON *o;
+	char full[600];
+	if (strcmp(cat, "hive_metastore") == 0) {
+		o = fw_coll_get(fw_coll_of(p->c->s, FW_HIVE), sch);
+	} else {
+		snprintf(full, sizeof full, "%s.%s", cat, sch);
+		o = fw_coll_get(fw_coll_of(p->c->s, FW_SCHEMAS), full);
+	}
+	static const char *const cols[] = {"database_description_item", "database_description_value", NULL};
+	set_cols(p, cols);
+	row(p, 2, "Catalog Name", strcmp(cat, "hive_metastore") == 0 ? "spark_catalog" : cat);
+	row(p, 2, "Namespace Name", sch);
+	row(p, 2, "Comment", fw_str(o, "comment") ? fw_str(o, "comment") : "");
+	const char *loc = fw_str(o, "location") ? fw_str(o, "location") : fw_str(o, "storage_root");
+	if (!loc && strcmp(cat, "hive_metastore") == 0) {
+		snprintf(full, sizeof full, "dbfs:/user/hive/warehouse/%s.db", sch);
+		loc = strcmp(sch, "default") == 0 ? "dbfs:/user/hive/warehouse" : full;
+	}
+	row(p, 2, "Location", loc ? loc : "");
+	row(p, 2, "Owner", fw_str(o, "owner") ? fw_str(o, "owner") : "root");
+	return 0;
+}
+
 static int describe(P *p)
 {
 	char cat[256], sch[256], tab[256];
+	if (accept(p, "DATABASE") || accept(p, "SCHEMA"))
+		return describe_schema(p);
 	accept(p, "TABLE");
 	int ext = accept(p, "EXTENDED");
 	if (!ext)

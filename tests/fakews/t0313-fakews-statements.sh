@@ -63,6 +63,10 @@ sql "SHOW CREATE TABLE sales.big_orders"
 jqok "... and the query of a view" '.result.data_array[0][0] == "CREATE VIEW spark_catalog.sales.big_orders\nAS SELECT id, amount FROM orders WHERE amount > 100\n"'
 sql "DESCRIBE TABLE EXTENDED sales.raw_orders"
 jqok "DESCRIBE TABLE EXTENDED: columns then the detailed information" '.result.data_array[0] == ["id", "BIGINT", null] and (.result.data_array | map(select(.[0] == "Type" or .[0] == "Location" or .[0] == "Provider")) == [["Type", "EXTERNAL", ""], ["Provider", "json", ""], ["Location", "abfss://lake@acct.dfs.core.windows.net/raw/orders", ""]])'
+sql "DESCRIBE DATABASE EXTENDED sales"
+jqok "DESCRIBE DATABASE gives comment and location" '.result.data_array == [["Catalog Name", "spark_catalog"], ["Namespace Name", "sales"], ["Comment", "marts"], ["Location", "abfss://lake@acct.dfs.core.windows.net/hive/sales.db"], ["Owner", "root"]]'
+sql "DESCRIBE SCHEMA default"
+jqok "... and the warehouse default for a database without one" '.result.data_array[3] == ["Location", "dbfs:/user/hive/warehouse"]'
 sql "DESCRIBE TABLE sales.nope"
 failed "describing a missing table FAILS" "TABLE_OR_VIEW_NOT_FOUND"
 
