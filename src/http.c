@@ -31,6 +31,7 @@ typedef struct req {
 	void *ud;
 	int attempts;
 	int auth_retried;
+	unsigned token_gen;	/* w->token_gen when this attempt was sent */
 	long long started, not_before;
 	/* per attempt */
 	CURL *easy;
@@ -55,6 +56,7 @@ struct ws {
 	char *access_token;
 	long long token_expires;
 	char *auth_header;
+	unsigned token_gen;	/* bumped by every new auth header */
 	uint64_t rng;
 	int fatal;
 	dbx_err fatal_err;
@@ -294,6 +296,7 @@ static int set_auth_header(ws *w, const char *token)
 	snprintf(h, n, "Authorization: Bearer %s", token);
 	free(w->auth_header);
 	w->auth_header = h;
+	w->token_gen++;
 	return 0;
 }
 
@@ -657,6 +660,7 @@ static int start(ws *w, req *r, dbx_err *err)
 	r->errbuf[0] = '\0';
 	curl_slist_free_all(r->hdrs);
 	r->hdrs = curl_slist_append(NULL, w->auth_header);
+	r->token_gen = w->token_gen;
 	r->hdrs = curl_slist_append(r->hdrs, "Accept: application/json");
 	if (r->body)
 		r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
@@ -797,9 +801,18 @@ static void finish(ws *w, req *r, CURLcode cc)
 		landed_maybe = 1;
 		retry = !is_post || (r->flags & HTTP_RETRY_UNSAFE);
 	} else if (status == 401) {
-		if (w->prof.auth == AUTH_OAUTH_M2M && !r->auth_retried) {
+		/* A token can expire while requests sent with it are in flight
+		 * or queued: those go again with the newer token, without a
+		 * fetch of their own. A request that keeps being refused with
+		 * fresh tokens (two fetches) is a real authentication failure. */
+		if (w->prof.auth == AUTH_OAUTH_M2M && r->token_gen != w->token_gen) {
+			r->not_before = 0;
+			enqueue(w, r);
+			return;
+		}
+		if (w->prof.auth == AUTH_OAUTH_M2M && r->auth_retried < 2) {
 			dbx_err ae;
-			r->auth_retried = 1;
+			r->auth_retried++;
 			if (oauth_fetch(w, &ae) == 0) {
 				r->not_before = 0;
 				enqueue(w, r);
