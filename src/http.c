@@ -57,6 +57,7 @@ struct ws {
 	long long token_expires;
 	char *auth_header;
 	unsigned token_gen;	/* bumped by every new auth header */
+	int answered;		/* the host has answered once: refusals are transient */
 	uint64_t rng;
 	int fatal;
 	dbx_err fatal_err;
@@ -306,11 +307,14 @@ static int oauth_fetch(ws *w, dbx_err *err)
 	req r;
 	CURL *c;
 	long status = 0;
-	int attempt, rc = -1;
+	int attempt, rc = -1, attempts;
 	CURLcode cc = CURLE_OK;
 
+	/* a host that answered before and now refuses is restarting: wait
+	 * for it as for any request; an unknown one gets three quick tries */
+	attempts = w->answered && w->o.max_attempts > 3 ? w->o.max_attempts : 3;
 	snprintf(url, sizeof url, "%s/oidc/v1/token", w->prof.host);
-	for (attempt = 1; attempt <= 3; attempt++) {
+	for (attempt = 1; attempt <= attempts; attempt++) {
 		memset(&r, 0, sizeof r);
 		r.max_body = 1 << 20;
 		c = curl_easy_init();
@@ -337,10 +341,12 @@ static int oauth_fetch(ws *w, dbx_err *err)
 		curl_easy_cleanup(c);
 		log_debug("POST %s -> %ld (token)", url, status);
 		w->st.requests++;
+		if (status > 0)
+			w->answered = 1;
 		if (cc == CURLE_OK && status >= 200 && status < 300)
 			break;
 		if (!(cc != CURLE_OK || status == 429 || status == 503 || status == 504) ||
-		    attempt == 3) {
+		    attempt == attempts) {
 			if (cc != CURLE_OK)
 				err_set(err, ERR_AUTH, url, "cannot get an OAuth token: %s",
 					curl_easy_strerror(cc));
@@ -355,7 +361,15 @@ static int oauth_fetch(ws *w, dbx_err *err)
 		}
 		free(r.buf);
 		w->st.retries++;
-		sleep_ms((long long)(rnd(w) % (unsigned long long)(w->o.retry_base_ms << attempt)));
+		{
+			long long cap = w->o.retry_base_ms;
+			int k;
+			for (k = 0; k < attempt && cap < RETRY_CAP_MS; k++)
+				cap *= 2;
+			if (cap > RETRY_CAP_MS)
+				cap = RETRY_CAP_MS;
+			sleep_ms(cap > 0 ? (long long)(rnd(w) % (unsigned long long)cap) : 0);
+		}
 	}
 	{
 		cJSON *j = cJSON_ParseWithLength(r.buf ? r.buf : "", r.len);
@@ -749,6 +763,8 @@ static void finish(ws *w, req *r, CURLcode cc)
 	r->easy = NULL;
 	w->inflight--;
 	snprintf(where, sizeof where, "%s %s", r->method, r->path);
+	if (status > 0)
+		w->answered = 1;
 	log_debug("%s %s%s%s%s -> %ld (%lld ms, attempt %d)%s%s", r->method, w->prof.host, r->path,
 		  r->query ? "?" : "", r->query ? r->query : "", status, elapsed, r->attempts,
 		  cc ? ": " : "", cc ? curl_easy_strerror(cc) : "");
@@ -773,8 +789,10 @@ static void finish(ws *w, req *r, CURLcode cc)
 		landed_maybe = !refused;
 		retry = !is_post || refused || (r->flags & HTTP_RETRY_UNSAFE);
 		/* Nothing listening or no such name rarely heals within a run: a
-		 * few quick tries, not minutes of backoff on a mistyped host. */
-		if (refused && r->attempts >= 3)
+		 * few quick tries, not minutes of backoff on a mistyped host.
+		 * A host that has answered before is restarting or failing over:
+		 * the full retry schedule. */
+		if (refused && r->attempts >= 3 && !w->answered)
 			retry = 0;
 		goto decide;
 	}
