@@ -668,8 +668,25 @@ bad:
  * FROM list) must exist. */
 static int check_refs(P *p, size_t from, const char *vcat, const char *vsch)
 {
+	/* FROM counts at the top level and inside subqueries, not inside a
+	 * function call such as EXTRACT(YEAR FROM ts) */
+	unsigned char subq[64];
+	int depth = 0;
 	for (size_t i = from; i < p->lx.n; i++) {
-		if (!is_kw(&p->lx.t[i], "FROM") && !is_kw(&p->lx.t[i], "JOIN"))
+		const tok *t = &p->lx.t[i];
+		if (t->type == T_PUNCT && t->text[0] == '(') {
+			if (depth < (int)sizeof subq)
+				subq[depth] = is_kw(&p->lx.t[i + 1], "SELECT") || is_kw(&p->lx.t[i + 1], "WITH");
+			depth++;
+			continue;
+		}
+		if (t->type == T_PUNCT && t->text[0] == ')') {
+			depth -= depth > 0;
+			continue;
+		}
+		if (!is_kw(t, "FROM") && !is_kw(t, "JOIN"))
+			continue;
+		if (depth > 0 && (depth > (int)sizeof subq || !subq[depth - 1]))
 			continue;
 		size_t save = p->i;
 		p->i = i + 1;

@@ -50,6 +50,8 @@ sql "CREATE TABLE sales.t (id INT"
 failed "a syntax error FAILS and says where" "PARSE_SYNTAX_ERROR.*end of input"
 sql "CREATE VIEW sales.big AS SELECT o.id FROM sales.orders o JOIN sales.missing m ON o.id = m.id"
 failed "a view on a missing table FAILS" "TABLE_OR_VIEW_NOT_FOUND.*missing"
+sql "CREATE VIEW sales.by_year AS SELECT EXTRACT(YEAR FROM o.ts) AS y, count(*) AS n FROM (SELECT * FROM sales.gone) o GROUP BY 1"
+failed "FROM inside a function call is no table, FROM in a subquery is" "TABLE_OR_VIEW_NOT_FOUND.*`sales`.`gone`"
 sql "CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 100" '"schema": "sales"'
 succeeded "a view (names resolved in the request's schema)"
 
