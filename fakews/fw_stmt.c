@@ -672,6 +672,16 @@ static int check_refs(P *p, size_t from, const char *vcat, const char *vsch)
 	 * function call such as EXTRACT(YEAR FROM ts) */
 	unsigned char subq[64];
 	int depth = 0;
+	/* names a WITH clause defines ("name AS (") are no tables either */
+	char ctes[16][256];
+	int ncte = 0;
+	for (size_t i = from; i + 2 < p->lx.n && ncte < 16; i++) {
+		const tok *t = &p->lx.t[i];
+		if ((t->type == T_WORD || t->type == T_QWORD) && is_kw(&p->lx.t[i + 1], "AS") &&
+		    p->lx.t[i + 2].type == T_PUNCT && p->lx.t[i + 2].text[0] == '(' &&
+		    fw_uc_name(t->text, ctes[ncte], sizeof ctes[0]) == 0)
+			ncte++;
+	}
 	for (size_t i = from; i < p->lx.n; i++) {
 		const tok *t = &p->lx.t[i];
 		if (t->type == T_PUNCT && t->text[0] == '(') {
@@ -698,6 +708,10 @@ static int check_refs(P *p, size_t from, const char *vcat, const char *vsch)
 				p->i = save;
 				return -1;
 			}
+			int is_cte = 0;
+			for (int k = 0; q.n == 1 && k < ncte; k++)
+				if (strcmp(ctes[k], q.part[0]) == 0)
+					is_cte = 1;
 			char cat[256], sch[256], tab[256];
 			const char *oc = p->cur_cat, *os = p->cur_sch;
 			p->cur_cat = vcat;
@@ -705,7 +719,7 @@ static int check_refs(P *p, size_t from, const char *vcat, const char *vsch)
 			table_of(p, &q, cat, sch, tab);
 			p->cur_cat = oc;
 			p->cur_sch = os;
-			if (!find_table(p, cat, sch, tab)) {
+			if (!is_cte && !find_table(p, cat, sch, tab)) {
 				snprintf(p->err.msg, sizeof p->err.msg,
 					 "[TABLE_OR_VIEW_NOT_FOUND] The table or view `%s`.`%s`.`%s` cannot be found (referenced by the view).",
 					 cat, sch, tab);

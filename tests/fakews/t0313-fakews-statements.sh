@@ -52,6 +52,12 @@ sql "CREATE VIEW sales.big AS SELECT o.id FROM sales.orders o JOIN sales.missing
 failed "a view on a missing table FAILS" "TABLE_OR_VIEW_NOT_FOUND.*missing"
 sql "CREATE VIEW sales.by_year AS SELECT EXTRACT(YEAR FROM o.ts) AS y, count(*) AS n FROM (SELECT * FROM sales.gone) o GROUP BY 1"
 failed "FROM inside a function call is no table, FROM in a subquery is" "TABLE_OR_VIEW_NOT_FOUND.*`sales`.`gone`"
+sql "CREATE VIEW sales.cte AS WITH big AS (SELECT * FROM sales.gone2) SELECT * FROM big"
+failed "a WITH name is no table, the table it reads is" "TABLE_OR_VIEW_NOT_FOUND.*`sales`.`gone2`"
+sql "CREATE VIEW sales.cte AS WITH big AS (SELECT * FROM sales.orders WHERE amount > 9) SELECT id FROM big"
+succeeded "a view over a WITH clause on an existing table"
+sql "DROP VIEW sales.cte"
+succeeded "(dropped again)"
 sql "CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 100" '"schema": "sales"'
 succeeded "a view (names resolved in the request's schema)"
 
