@@ -1082,6 +1082,11 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 		ek->inflight -= (int)got;
 		while (arr && arr->child)
 			obj_start(ek, cJSON_DetachItemViaPointer(arr, arr->child));
+		/* A page whose objects were all recorded by an earlier run starts
+		 * no fetch, so no finishing object will ask for the deferred next
+		 * page: ask now (a resumed export stopped after one page). */
+		if (ek->list_deferred && ek->inflight <= ek->run->high_water / 2)
+			list_next(ek);
 	} else if (arr) {
 		tree_items(ek, c->dir, arr);
 	}
