@@ -13,6 +13,12 @@ const char *fw_str(const cJSON *o, const char *field)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, field));
 }
 
+void fw_set(cJSON *o, const char *k, cJSON *v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(o, k);
+	cJSON_AddItemToObject(o, k, v);
+}
+
 static const char *attr_block(fw_cloud cl)
 {
 	return cl == FW_AWS ? "aws_attributes" : cl == FW_AZURE ? "azure_attributes" : "gcp_attributes";

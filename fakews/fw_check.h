@@ -22,6 +22,9 @@ int fw_check_pool(fw_ctx *c, const cJSON *spec);
  * on aws, gs on gcp) with a bucket or container; -1 and a 400 naming
  * WHERE otherwise. dbfs:/ is accepted when ALLOW_DBFS. */
 int fw_check_storage_url(fw_ctx *c, const char *url, const char *where, int allow_dbfs);
+/* Sets member K of O to V (consumed), replacing or adding it: unlike
+ * cJSON_ReplaceItemInObject, which leaks V when K is absent. */
+void fw_set(cJSON *o, const char *k, cJSON *v);
 /* A string field of O, or NULL. */
 const char *fw_str(const cJSON *o, const char *field);
 

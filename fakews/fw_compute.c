@@ -232,7 +232,7 @@ static void clusters_list21(fw_ctx *c)
 
 static void set_state(cJSON *o, const char *state)
 {
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "state", cJSON_CreateString(state));
+	fw_set(o, "state", cJSON_CreateString(state));
 }
 
 static void clusters_start(fw_ctx *c)

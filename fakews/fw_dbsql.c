@@ -401,8 +401,8 @@ static void legacy_update(fw_ctx *c)
 	if (name) {
 		char slug[256];
 		slug_of(name, slug, sizeof slug);
-		cJSON_ReplaceItemInObjectCaseSensitive(o, "name", cJSON_CreateString(name));
-		cJSON_ReplaceItemInObjectCaseSensitive(o, "slug", cJSON_CreateString(slug));
+		fw_set(o, "name", cJSON_CreateString(name));
+		fw_set(o, "slug", cJSON_CreateString(slug));
 	}
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(b, "tags");
 	if (t) {
@@ -416,7 +416,7 @@ static void legacy_update(fw_ctx *c)
 		cJSON_AddStringToObject(opt, "run_as_role", rr);
 	}
 	char ts[32];
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "updated_at", cJSON_CreateString(fw_iso_time(fw_now_ms(), ts, sizeof ts)));
+	fw_set(o, "updated_at", cJSON_CreateString(fw_iso_time(fw_now_ms(), ts, sizeof ts)));
 	double v = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "version"));
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "version");
 	cJSON_AddNumberToObject(o, "version", (v == v ? v : 0) + 1);
@@ -612,7 +612,7 @@ static void lv_update(fw_ctx *c)
 		}
 	}
 	char ts[32];
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "update_time", cJSON_CreateString(fw_iso_time(fw_now_ms(), ts, sizeof ts)));
+	fw_set(o, "update_time", cJSON_CreateString(fw_iso_time(fw_now_ms(), ts, sizeof ts)));
 	lv_path(o);
 	etag(c, o);
 	c->mutated = 1;
@@ -628,7 +628,7 @@ static void lv_trash(fw_ctx *c)
 		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "Unable to find dashboard [dashboardId=%s]", c->params[0]);
 		return;
 	}
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "lifecycle_state", cJSON_CreateString("TRASHED"));
+	fw_set(o, "lifecycle_state", cJSON_CreateString("TRASHED"));
 	c->mutated = 1;
 	fw_reply(c, 200, NULL);
 }

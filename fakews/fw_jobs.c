@@ -365,8 +365,8 @@ static cJSON *body_job(fw_ctx *c)
 static void store_settings(fw_ctx *c, cJSON *job, cJSON *st)
 {
 	settings_defaults(st);
-	cJSON_ReplaceItemInObjectCaseSensitive(job, "run_as_user_name", cJSON_CreateString(run_as_name(c, st)));
-	cJSON_ReplaceItemInObjectCaseSensitive(job, "settings", st);
+	fw_set(job, "run_as_user_name", cJSON_CreateString(run_as_name(c, st)));
+	fw_set(job, "settings", st);
 	c->mutated = 1;
 	fw_reply(c, 200, NULL);
 }

@@ -177,8 +177,8 @@ static void pl_edit(fw_ctx *c)
 	}
 	if (check_settings(c, b, o) < 0)
 		return;
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "spec", spec_of(b, c->params[0]));
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "name", cJSON_CreateString(fw_str(b, "name")));
+	fw_set(o, "spec", spec_of(b, c->params[0]));
+	fw_set(o, "name", cJSON_CreateString(fw_str(b, "name")));
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "last_modified");
 	cJSON_AddNumberToObject(o, "last_modified", (double)fw_now_ms());
 	c->mutated = 1;

@@ -329,8 +329,8 @@ static void gis_update(fw_ctx *c)
 	cJSON *o = b ? find_gis(c, c->params[0]) : NULL;
 	if (!o || gis_fields(c, b) < 0)
 		return;
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "name", cJSON_CreateString(fw_str(b, "name")));
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "script", cJSON_CreateString(fw_str(b, "script")));
+	fw_set(o, "name", cJSON_CreateString(fw_str(b, "name")));
+	fw_set(o, "script", cJSON_CreateString(fw_str(b, "script")));
 	const cJSON *en = cJSON_GetObjectItemCaseSensitive(b, "enabled");
 	if (en) {
 		cJSON_DeleteItemFromObjectCaseSensitive(o, "enabled");
@@ -338,7 +338,7 @@ static void gis_update(fw_ctx *c)
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "updated_at");
 	cJSON_AddNumberToObject(o, "updated_at", (double)fw_now_ms());
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "updated_by", cJSON_CreateString(c->user));
+	fw_set(o, "updated_by", cJSON_CreateString(c->user));
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(b, "position");
 	if (p)
 		renumber(fw_coll_of(c->s, FW_GIS), o, p->valuedouble);

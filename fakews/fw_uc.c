@@ -170,9 +170,9 @@ static void rekey(fw_state *s, int coll, const char *keyf, const char *parentf, 
 		snprintf(okey, sizeof okey, "%s", fn);
 		snprintf(nk, sizeof nk, "%s%s", nw, fn + l);
 		cJSON *o = cJSON_Duplicate(col->items[i], 1);
-		cJSON_ReplaceItemInObjectCaseSensitive(o, keyf, cJSON_CreateString(nk));
+		fw_set(o, keyf, cJSON_CreateString(nk));
 		if (parentf && fw_str(o, parentf) && strcmp(fw_str(o, parentf), old) == 0)
-			cJSON_ReplaceItemInObjectCaseSensitive(o, parentf, cJSON_CreateString(nw));
+			fw_set(o, parentf, cJSON_CreateString(nw));
 		if (coll == FW_GRANTS)
 			snprintf(okey, sizeof okey, "%s/%s", fw_str(col->items[i], "securable_type"), fn);
 		fw_coll_del(col, okey);
@@ -380,13 +380,13 @@ static void uc_update(fw_ctx *c, const struct uck *k)
 		static const char *const lf[] = {"url", "credential_name"};
 		for (size_t i = 0; i < 2; i++)
 			if (fw_str(b, lf[i]))
-				cJSON_ReplaceItemInObjectCaseSensitive(o, lf[i], cJSON_CreateString(fw_str(b, lf[i])));
+				fw_set(o, lf[i], cJSON_CreateString(fw_str(b, lf[i])));
 	}
 	touch(c, o);
 	c->mutated = 1;
 	if (newname && strcmp(nfull, old) != 0) {
 		if (k->level >= 1)	/* else "name" is the key: rekey below renames it */
-			cJSON_ReplaceItemInObjectCaseSensitive(o, "name", cJSON_CreateString(nn));
+			fw_set(o, "name", cJSON_CreateString(nn));
 		if (k->level == 0) {
 			rekey(c->s, FW_SCHEMAS, "full_name", "catalog_name", old, nfull, NULL);
 			rekey(c->s, FW_TABLES, "full_name", "catalog_name", old, nfull, NULL);
@@ -402,7 +402,7 @@ static void uc_update(fw_ctx *c, const struct uck *k)
 				for (size_t i = 0; i < t->n; i++) {
 					const char *fn = fw_str(t->items[i], "full_name");
 					if (fn && strncmp(fn, nfull, l) == 0 && fn[l] == '.')
-						cJSON_ReplaceItemInObjectCaseSensitive(t->items[i], "schema_name", cJSON_CreateString(nn));
+						fw_set(t->items[i], "schema_name", cJSON_CreateString(nn));
 				}
 			}
 		}
@@ -410,13 +410,13 @@ static void uc_update(fw_ctx *c, const struct uck *k)
 			fw_coll *locs = fw_coll_of(c->s, FW_EXTLOCS);
 			for (size_t i = 0; i < locs->n; i++)
 				if (fw_str(locs->items[i], "credential_name") && strcmp(fw_str(locs->items[i], "credential_name"), old) == 0)
-					cJSON_ReplaceItemInObjectCaseSensitive(locs->items[i], "credential_name", cJSON_CreateString(nn));
+					fw_set(locs->items[i], "credential_name", cJSON_CreateString(nn));
 		}
 		rekey(c->s, FW_GRANTS, "full_name", NULL, old, nfull, k->level < 0 ? k->sectype : NULL);
 		rekey(c->s, k->coll, keyf, NULL, old, nfull, NULL);
 		o = fw_coll_get(fw_coll_of(c->s, k->coll), nfull);
 		if (o && k->level == 0)
-			cJSON_ReplaceItemInObjectCaseSensitive(o, "full_name", cJSON_CreateString(nfull));
+			fw_set(o, "full_name", cJSON_CreateString(nfull));
 	}
 	fw_reply(c, 200, uc_view(o, NULL));
 }

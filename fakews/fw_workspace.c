@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "fw_b64.h"
+#include "fw_check.h"
 #include "fw_http.h"
 #include "fw_state.h"
 
@@ -1074,7 +1075,7 @@ static void repos_update(fw_ctx *c)
 		return;
 	}
 	if (branch)
-		cJSON_ReplaceItemInObjectCaseSensitive(r, "branch", cJSON_CreateString(branch));
+		fw_set(r, "branch", cJSON_CreateString(branch));
 	if (tag)
 		cJSON_DeleteItemFromObjectCaseSensitive(r, "branch");
 	if (sc) {
