@@ -2,6 +2,7 @@
  * record through one rules state: memory does not grow with the number of
  * objects. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,14 @@ static int side_open(store *st, side *s, const char *name, dbx_err *err)
 	if (!store_path(st, s->path, sizeof s->path, "mapped/%s", name))
 		return err_set(err, ERR_IO, name, "path too long");
 	snprintf(s->tmp, sizeof s->tmp, "%s.tmp", s->path);
-	s->f = fopen(s->tmp, "w");
-	if (!s->f)
-		return err_set(err, ERR_IO, s->tmp, "cannot create: %s", strerror(errno));
+	/* 0600 like every session file (fopen would leave it to the umask) */
+	int fd = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(s->f = fdopen(fd, "w"))) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_set(err, ERR_IO, s->tmp, "cannot create: %s", strerror(e));
+	}
 	return 0;
 }
 
