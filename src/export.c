@@ -1334,7 +1334,7 @@ int export_run(const export_opts *o)
 	}
 	if (http_run(run->w, &err)) {
 		flush_pending(run);
-		rc = err.cls == ERR_AUTH ? 2 : 1;
+		rc = err.cls == ERR_AUTH || err.cls == ERR_CONFIG ? 2 : 1;
 		goto out;
 	}
 	flush_pending(run);

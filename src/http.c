@@ -784,6 +784,8 @@ static void finish(ws *w, req *r, CURLcode cc)
 		if (cc == CURLE_SSL_CACERT || cc == CURLE_PEER_FAILED_VERIFICATION ||
 		    cc == CURLE_SSL_CONNECT_ERROR) {
 			e.cls = ERR_CONFIG;	/* TLS trouble does not go away by retrying */
+			/* nor for the next request: stop the run (exit 2) */
+			set_fatal(w, &e);
 			goto fail;
 		}
 		landed_maybe = !refused;

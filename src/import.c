@@ -1942,6 +1942,8 @@ int import_run(const import_opts *o)
 	if (http_get_json(x.w, "/api/2.0/preview/scim/v2/Me", NULL, &me, &err) == 0) {
 		const char *u = jstr(me, "userName");
 		snprintf(x.me, sizeof x.me, "%s", u ? u : "");
+	} else if (err.cls == ERR_CONFIG) {	/* TLS verification failed */
+		goto out;
 	} else if (err.cls == ERR_AUTH || err.http_status == 401 || err.http_status == 403) {
 		err.cls = ERR_AUTH;
 		goto out;
