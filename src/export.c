@@ -250,6 +250,7 @@ typedef struct exp_obj {
 	cJSON *obj;		/* list item, then the get reply */
 	cJSON *acl;
 	cJSON *extra[MAX_EXTRAS];
+	char extra_none[MAX_EXTRAS];	/* a "whole" extra answered 404: left out */
 	char *content;		/* decoded notebook/file source */
 	size_t content_len;
 	int has_blob;		/* content handed to the blob writer */
@@ -429,6 +430,8 @@ static void obj_finish(exp_obj *o)
 	o->acl = NULL;
 	for (int i = 0; k->extras && k->extras[i].dest; i++) {
 		cJSON_DeleteItemFromObjectCaseSensitive(o->obj, k->extras[i].dest);
+		if (o->extra_none[i])
+			continue;
 		cJSON_AddItemToObject(o->obj, k->extras[i].dest,
 				      o->extra[i] ? o->extra[i] : cJSON_CreateArray());
 		o->extra[i] = NULL;
@@ -667,6 +670,12 @@ static void fetch_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 		"export" };
 
 	(void)w;
+	if (!json && c->what == F_EXTRA && k->extras[c->extra].whole && err->http_status == 404) {
+		/* an optional part the object does not have (an unpublished
+		 * dashboard): left out of the record */
+		o->extra_none[c->extra] = 1;
+		goto out;
+	}
 	if (!json) {
 		if (err->cls == ERR_AUTH || err->http_status == 401) {
 			if (!o->ek->run->fatal) {
@@ -718,6 +727,10 @@ static void fetch_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 		break;
 	}
 	case F_EXTRA:
+		if (k->extras[c->extra].whole) {
+			o->extra[c->extra] = json;
+			break;
+		}
 		o->extra[c->extra] = extra_array(&k->extras[c->extra], json);
 		cJSON_Delete(json);
 		break;
@@ -804,6 +817,17 @@ static void obj_start(exp_kind *ek, cJSON *item)
 		const cJSON *fv = kind_get_path(item, x->from);
 		const char *v = cJSON_IsString(fv) ? fv->valuestring
 			: cJSON_IsNumber(fv) ? (snprintf(xb, sizeof xb, "%.0f", fv->valuedouble), xb) : NULL;
+		const char *brace = x->path ? strstr(x->path, "{id}") : NULL;
+		if (v && brace) {
+			/* the value goes in the path: .../{id}/published */
+			char xp[3 * KEY_MAX + 64], *ev = http_escape(v);
+			int n = ev ? snprintf(xp, sizeof xp, "%.*s%s%s", (int)(brace - x->path), x->path,
+					      ev, brace + 4) : -1;
+			free(ev);
+			if (n < 0 || (size_t)n >= sizeof xp || submit_fetch(o, F_EXTRA, i, xp, NULL))
+				goto queue_failed;
+			continue;
+		}
 		if (!v || make_query(path, sizeof path, x->param, v, NULL, NULL) ||
 		    submit_fetch(o, F_EXTRA, i, x->path, path))
 			goto queue_failed;
@@ -851,6 +875,11 @@ static int list_submit(exp_kind *ek, const char *dir)
 		QADD("startIndex=%ld", ek->next_start);
 		if (k->page_size)
 			QADD("count=%d", k->page_size);
+		break;
+	case KIND_PAGE_NUMBER:
+		QADD("page=%ld", ek->next_start);
+		if (k->page_size)
+			QADD("page_size=%d", k->page_size);
 		break;
 	case KIND_PAGE_TOKEN:
 	case KIND_PAGE_HAS_MORE:
@@ -956,6 +985,8 @@ static const char *tree_skip(const char *type, const char *path)
 {
 	if (strcmp(path, "/Repos") == 0 || strncmp(path, "/Repos/", 7) == 0 || strcmp(type, "REPO") == 0)
 		return "in /Repos (exported as repos)";
+	if (strcmp(type, "DASHBOARD") == 0)
+		return "Lakeview dashboard (exported as dashboards)";
 	if (!kind_ws_perm_type(type))
 		return strcmp(type, "LIBRARY") == 0 ? "workspace library" : "other workspace object";
 	return NULL;
@@ -1061,6 +1092,19 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 			if (cJSON_IsNumber(total))
 				progress_set_total(ek->prog, (long)total->valuedouble);
 			break;
+		case KIND_PAGE_NUMBER: {
+			/* pages of page_size until count objects were answered */
+			const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(json, "count");
+			const cJSON *psz = cJSON_GetObjectItemCaseSensitive(json, "page_size");
+			double size = cJSON_IsNumber(psz) && psz->valuedouble >= 1 ? psz->valuedouble
+				: (double)(k->page_size ? k->page_size : 25);
+			ek->list_done = got == 0 || !cJSON_IsNumber(cnt) ||
+				(double)ek->next_start * size >= cnt->valuedouble;
+			ek->next_start++;
+			if (cJSON_IsNumber(cnt))
+				progress_set_total(ek->prog, (long)cnt->valuedouble);
+			break;
+		}
 		case KIND_PAGE_HAS_MORE:
 			/* has_more:false ends it even when a token is sent; without
 			 * has_more, the token decides */
@@ -1075,7 +1119,8 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 		}
 		if (!ek->list_done && cJSON_IsString(t))
 			ek->next_token = strdup(t->valuestring);
-		if (!ek->list_done && k->paging != KIND_PAGE_SCIM && !ek->next_token)
+		if (!ek->list_done && k->paging != KIND_PAGE_SCIM && k->paging != KIND_PAGE_NUMBER &&
+		    !ek->next_token)
 			ek->list_done = 1;
 		ek->inflight += (int)got;	/* count this page before deciding */
 		list_next(ek);

@@ -37,6 +37,7 @@ enum item_step {
 	ST_MAIN = 0,	/* create or update */
 	ST_AFTER,	/* update after a create that ignores some fields (repos' branch) */
 	ST_STATUS,	/* workspace: get-status for the object_id */
+	ST_POST,	/* POST a member after create/update (Lakeview: publish) */
 	ST_STOP,	/* leave it stopped (clusters, warehouses) */
 	ST_LIBS,	/* cluster libraries */
 	ST_ACLS,	/* secret scope ACLs */
@@ -576,7 +577,7 @@ static int has_members(const kind_def *k)
 
 /* Fields export gathered beside the API object: never sent. */
 static const char *const reserved[] = { "access_control_list", "libraries", "keys", "acls",
-	"manual", NULL };
+	"manual", "follow_up", NULL };
 
 /* The body of the create or update request (caller frees). */
 static cJSON *make_body(imp *x, item *it, int update)
@@ -599,8 +600,14 @@ static cJSON *make_body(imp *x, item *it, int update)
 		if (!body)
 			body = cJSON_CreateObject();
 	}
-	if (!update)
+	if (!update) {
+		if (k->imp.create_wrap) {
+			cJSON *w = cJSON_CreateObject();
+			cJSON_AddItemToObject(w, k->imp.create_wrap, body);
+			body = w;
+		}
 		return body;
+	}
 	if (k->imp.update_keep) {
 		cJSON *keep = cJSON_CreateObject();
 		for (const char *const *f = k->imp.update_keep; *f; f++) {
@@ -616,6 +623,8 @@ static cJSON *make_body(imp *x, item *it, int update)
 		cJSON_AddItemToObject(w, k->imp.update_wrap, body);
 		body = w;
 	}
+	if (k->imp.update_mask)
+		cJSON_AddStringToObject(body, "update_mask", k->imp.update_mask);
 	if (k->imp.update_id) {
 		cJSON_DeleteItemFromObjectCaseSensitive(body, k->imp.update_id);
 		cJSON_AddItemToObject(body, k->imp.update_id,
@@ -768,6 +777,25 @@ static void advance(item *it)
 			snprintf(q, sizeof q, "path=%s", esc ? esc : "");
 			free(esc);
 			submit(it, "GET", "/api/2.0/workspace/get-status", q, NULL, 0);
+			return;
+		}
+		case ST_POST: {
+			const cJSON *m = k->imp.post_field
+				? cJSON_GetObjectItemCaseSensitive(it->obj, k->imp.post_field) : NULL;
+			if (!k->imp.post_path || !cJSON_IsObject(m))
+				continue;
+			if (!fill_id(k->imp.post_path, it->tid, path, sizeof path)) {
+				item_failf(it, "target id too long");
+				return;
+			}
+			cJSON *b = cJSON_CreateObject();
+			for (const char *const *f = k->imp.post_keep; f && *f; f++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, *f);
+				if (v)
+					cJSON_AddItemToObject(b, *f, cJSON_Duplicate(v, 1));
+			}
+			submit(it, "POST", path, NULL, b, HTTP_RETRY_UNSAFE);
+			cJSON_Delete(b);
 			return;
 		}
 		case ST_STOP: {
@@ -1197,6 +1225,15 @@ static int load_items(imp *x, const kind_def *k, itemv *out, int all, dbx_err *e
 			item_free(it);
 			continue;
 		}
+		const char *fu = jstr(obj, "follow_up");
+		if (fu) {
+			/* written, and something about it is for a person to do */
+			char mk[1024];
+			snprintf(mk, sizeof mk, "%s/%s/follow_up", kind_name(k), it->src_id);
+			if (x->o->dry_run)
+				say_plan(x, "follow", it, fu);
+			manual(x, k, mk, it->name, fu);
+		}
 		if (k->imp.write == KIND_WRITE_WORKSPACE) {
 			const char *type = jstr(obj, "object_type");
 			if (!type || (strcmp(type, "DIRECTORY") && strcmp(type, "NOTEBOOK") &&
@@ -1363,9 +1400,10 @@ static int not_written(imp *x, const kind_def *k, dbx_err *err)
 	for (size_t i = 0; i < items.n; i++) {
 		item *it = items.v[i];
 		snprintf(mk, sizeof mk, "%s/%s", kind_name(k), it->src_id);
+		const char *own = jstr(it->obj, "manual");	/* the kind's own reason */
 		if (x->o->dry_run)
-			say_plan(x, "manual", it, why);
-		manual(x, k, mk, it->name ? it->name : it->key, why);
+			say_plan(x, "manual", it, own ? own : why);
+		manual(x, k, mk, it->name ? it->name : it->key, own ? own : why);
 	}
 	itemv_free(&items);
 	return 0;

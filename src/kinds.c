@@ -53,6 +53,52 @@ static void finish_secret_scope(cJSON *obj)
 	}
 }
 
+/* Jobs with git_source run code cloned at run time: the clone needs Git
+ * credentials of the job's run-as user on the target, which the API does
+ * not export. The job is imported; the credentials are a follow-up. */
+static void finish_job(cJSON *obj)
+{
+	const cJSON *gs = kind_get_path(obj, "settings.git_source");
+	const cJSON *url = cJSON_GetObjectItemCaseSensitive(gs, "git_url");
+	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(gs, "git_provider");
+	char why[512];
+
+	if (!cJSON_IsObject(gs) || cJSON_HasObjectItem(obj, "follow_up"))
+		return;
+	snprintf(why, sizeof why,
+		 "runs code from Git (%.40s %.300s): set Git credentials for its run-as user on the "
+		 "target (User Settings > Git integration, or POST /api/2.0/git-credentials)",
+		 cJSON_IsString(prov) ? prov->valuestring : "provider?",
+		 cJSON_IsString(url) ? url->valuestring : "(no url)");
+	cJSON_AddStringToObject(obj, "follow_up", why);
+}
+
+/* Job runs with git_source clone their repository into hidden folders
+ * (/Repos/.internal/..., .local): the run clones it again on the target,
+ * and exporting the clone only makes an import that lacks the
+ * credentials fail. */
+static const char *skip_repo(const cJSON *obj)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, "path");
+	const char *s = cJSON_IsString(p) ? p->valuestring : "";
+
+	if (strstr(s, "/.internal/") || strstr(s, "/.local/"))
+		return "Git clone made by a job run";
+	return NULL;
+}
+
+/* Legacy DBSQL dashboards: the API lists them, but new ones cannot be
+ * built with their widgets on another workspace (and Databricks retired
+ * them): they are recorded for the inventory and reported as manual. */
+static void finish_sql_dashboard(cJSON *obj)
+{
+	if (!cJSON_HasObjectItem(obj, "manual"))
+		cJSON_AddStringToObject(obj, "manual",
+					"legacy DBSQL dashboard: migrate it to a Lakeview dashboard in the "
+					"source (Migrate to AI/BI dashboard, or POST /api/2.0/lakeview/"
+					"dashboards/migrate) and export dashboards again");
+}
+
 /* ---- read-only fields (kept in the export, stripped at import) ---- */
 static const char *const ro_scim[] = { "id", "meta", "groups", NULL };
 static const char *const ro_group[] = { "id", "meta", "groups", NULL };	/* membership is set on the parent */
@@ -73,6 +119,17 @@ static const char *const ro_gis[] = { "script_id", "created_at", "created_by", "
 	"updated_by", NULL };
 static const char *const ro_wh[] = { "id", "state", "num_clusters", "num_active_sessions",
 	"jdbc_url", "odbc_params", "health", "creator_name", "creator_id", NULL };
+static const char *const ro_query[] = { "id", "create_time", "update_time", "lifecycle_state",
+	"last_modifier_user_name", NULL };
+static const char *const ro_alert[] = { "id", "create_time", "update_time", "lifecycle_state",
+	"state", "trigger_time", NULL };
+static const char *const ro_lakeview[] = { "dashboard_id", "create_time", "update_time", "etag",
+	"lifecycle_state", "path", "published", NULL };
+static const char *const ro_sqldash[] = { "id", "slug", "created_at", "updated_at", "user",
+	"user_id", "version", "is_favorite", NULL };
+static const char *const ro_pipeline[] = { "pipeline_id", "state", "creator_user_name",
+	"run_as_user_name", "last_modified", "latest_updates", "cluster_id", "health", "cause",
+	"spec.id", NULL };
 static const char *const ro_job[] = { "job_id", "creator_user_name", "created_time",
 	"run_as_user_name", "run_as_owner", "has_more", "next_page_token", NULL };
 
@@ -117,22 +174,56 @@ static const kind_ref refs_job[] = {
 	{ "settings.new_cluster.driver_instance_pool_id", "instance_pools" },
 	{ "settings.new_cluster.policy_id", "cluster_policies" },
 	{ "settings.notebook_task.notebook_path", "workspace" },
+	{ "settings.tasks[].pipeline_task.pipeline_id", "pipelines" },
+	{ "settings.tasks[].sql_task.query.query_id", "queries" },
+	{ "settings.tasks[].sql_task.alert.alert_id", "alerts" },
+	{ "settings.tasks[].sql_task.dashboard.dashboard_id", "sql_dashboards" },
+	{ "settings.tasks[].dashboard_task.dashboard_id", "dashboards" },
+	{ "settings.tasks[].dashboard_task.warehouse_id", "sql_warehouses" },
 	{ "settings.run_as.user_name", "principal_names" },
 	{ "settings.run_as.service_principal_name", "principal_names" },
+	{ NULL, NULL },
+};
+
+static const kind_ref refs_query[] = {
+	{ "warehouse_id", "sql_warehouses" },
+	{ NULL, NULL },
+};
+static const kind_ref refs_alert[] = {
+	{ "query_id", "queries" },
+	{ NULL, NULL },
+};
+static const kind_ref refs_lakeview[] = {
+	{ "warehouse_id", "sql_warehouses" },
+	{ "published.warehouse_id", "sql_warehouses" },
+	{ NULL, NULL },
+};
+static const kind_ref refs_pipeline[] = {
+	{ "spec.clusters[].instance_pool_id", "instance_pools" },
+	{ "spec.clusters[].driver_instance_pool_id", "instance_pools" },
+	{ "spec.clusters[].policy_id", "cluster_policies" },
+	{ "spec.clusters[].aws_attributes.instance_profile_arn", "instance_profiles" },
 	{ NULL, NULL },
 };
 
 /* ---- extra per-object fetches ---- */
 static const kind_extra x_cluster[] = {
 	{ "libraries", "/api/2.0/libraries/cluster-status", "cluster_id", "cluster_id",
-	  "library_statuses", "library", "is_library_for_all_clusters", NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+	  "library_statuses", "library", "is_library_for_all_clusters", NULL, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 static const kind_extra x_secret[] = {
 	{ "keys", "/api/2.0/secrets/list", "scope", "name", "secrets", NULL, NULL,
-	  "value_status", "NEEDS_REENTRY" },
-	{ "acls", "/api/2.0/secrets/acls/list", "scope", "name", "items", NULL, NULL, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+	  "value_status", "NEEDS_REENTRY", 0 },
+	{ "acls", "/api/2.0/secrets/acls/list", "scope", "name", "items", NULL, NULL, NULL, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+static const kind_extra x_lakeview[] = {
+	/* the published revision: 404 when the dashboard is not published */
+	{ "published", "/api/2.0/lakeview/dashboards/{id}/published", NULL, "dashboard_id", NULL,
+	  NULL, NULL, NULL, NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 
 static const char *const job_more[] = { "settings.tasks", "settings.job_clusters",
@@ -140,11 +231,13 @@ static const char *const job_more[] = { "settings.tasks", "settings.job_clusters
 
 /* ---- import: fields an update may send, members that get paused ---- */
 static const char *const upd_repo[] = { "branch", "sparse_checkout", NULL };
+static const char *const publish_keep[] = { "warehouse_id", "embed_credentials", NULL };
 static const char *const pause_job[] = { "schedule", "trigger", "continuous", NULL };
 
 /* In import dependency order: principals, then what clusters need, then
- * clusters, code, secrets, init scripts, warehouses (jobs' sql tasks point
- * at them), jobs; then the breadth kinds this build does not handle. */
+ * clusters, code, secrets, init scripts, warehouses, Unity Catalog, the
+ * SQL objects and pipelines, and jobs last (their tasks name all of
+ * these). */
 static const kind_def registry[] = {
 	{ .name = "instance_profiles", .singular = "instance_profile", .supported = 1,
 	  .list_path = "/api/2.0/instance-profiles/list", .list_field = "instance_profiles",
@@ -212,7 +305,7 @@ static const kind_def registry[] = {
 	{ .name = "repos", .singular = "repo", .supported = 1,
 	  .list_path = "/api/2.0/repos", .paging = KIND_PAGE_REPOS, .list_field = "repos",
 	  .key_field = "path", .key_unique = 1, .id_field = "id",
-	  .perm_type = "repos", .read_only = ro_repo, .refs = refs_none,
+	  .perm_type = "repos", .read_only = ro_repo, .refs = refs_none, .skip = skip_repo,
 	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.0/repos", .created_id = "id",
 		   .update_method = "PATCH", .update_path = "/api/2.0/repos/{id}",
 		   .update_keep = upd_repo, .update_after_create = 1 } },
@@ -240,33 +333,73 @@ static const kind_def registry[] = {
 		   .created_id = "id", .update_method = "POST",
 		   .update_path = "/api/2.0/sql/warehouses/{id}/edit",
 		   .stop_path = "/api/2.0/sql/warehouses/{id}/stop", .stopped_state = "STOPPED" } },
+	{ .name = "catalogs", .singular = "catalog", .supported = 0,
+	  .list_path = "/api/2.1/unity-catalog/catalogs", .paging = KIND_PAGE_TOKEN,
+	  .list_field = "catalogs", .key_field = "name", .key_unique = 1,
+	  .read_only = ro_none, .refs = refs_none },
+	/* Databricks SQL objects (on warehouses) and DLT pipelines (which
+	 * publish into Unity Catalog: after it); jobs' sql_task,
+	 * dashboard_task and pipeline_task name them: jobs come last */
+	{ .name = "queries", .singular = "query", .supported = 1,
+	  .list_path = "/api/2.0/sql/queries", .paging = KIND_PAGE_TOKEN, .list_field = "results",
+	  .page_size = 100, .get_path = "/api/2.0/sql/queries/{id}",
+	  .key_field = "display_name", .id_field = "id", .perm_type = "queries",
+	  .read_only = ro_query, .refs = refs_query,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.0/sql/queries",
+		   .created_id = "id", .create_wrap = "query", .update_method = "PATCH",
+		   .update_path = "/api/2.0/sql/queries/{id}", .update_wrap = "query",
+		   .update_mask = "*" } },
+	{ .name = "alerts", .singular = "alert", .supported = 1,
+	  .list_path = "/api/2.0/sql/alerts", .paging = KIND_PAGE_TOKEN, .list_field = "results",
+	  .page_size = 100, .get_path = "/api/2.0/sql/alerts/{id}",
+	  .key_field = "display_name", .id_field = "id", .perm_type = "alerts",
+	  .read_only = ro_alert, .refs = refs_alert,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.0/sql/alerts",
+		   .created_id = "id", .create_wrap = "alert", .update_method = "PATCH",
+		   .update_path = "/api/2.0/sql/alerts/{id}", .update_wrap = "alert",
+		   .update_mask = "*" } },
+	/* Lakeview (AI/BI) dashboards; the workspace tree shows them as
+	 * DASHBOARD objects, which the workspace kind leaves to this one */
+	{ .name = "dashboards", .singular = "dashboard", .supported = 1,
+	  .list_path = "/api/2.0/lakeview/dashboards", .paging = KIND_PAGE_TOKEN,
+	  .list_field = "dashboards", .page_size = 100,
+	  .get_path = "/api/2.0/lakeview/dashboards/{id}",
+	  .key_field = "path", .key_unique = 1, .id_field = "dashboard_id",
+	  .perm_type = "dashboards", .read_only = ro_lakeview, .refs = refs_lakeview,
+	  .extras = x_lakeview,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.0/lakeview/dashboards",
+		   .created_id = "dashboard_id", .update_method = "PATCH",
+		   .update_path = "/api/2.0/lakeview/dashboards/{id}",
+		   .post_path = "/api/2.0/lakeview/dashboards/{id}/published",
+		   .post_field = "published", .post_keep = publish_keep } },
+	/* legacy DBSQL dashboards: exported, reported as manual (see
+	 * finish_sql_dashboard) */
+	{ .name = "sql_dashboards", .singular = "sql_dashboard", .supported = 1,
+	  .list_path = "/api/2.0/preview/sql/dashboards", .paging = KIND_PAGE_NUMBER,
+	  .list_field = "results", .page_size = 250,
+	  .get_path = "/api/2.0/preview/sql/dashboards/{id}",
+	  .key_field = "name", .id_field = "id", .perm_type = "dbsql-dashboards",
+	  .read_only = ro_sqldash, .refs = refs_none, .finish = finish_sql_dashboard },
+	{ .name = "pipelines", .singular = "pipeline", .supported = 1,
+	  .list_path = "/api/2.0/pipelines", .list_query = "max_results=100",
+	  .paging = KIND_PAGE_TOKEN, .list_field = "statuses",
+	  .get_path = "/api/2.0/pipelines/{id}",
+	  .key_field = "name", .key_unique = 1, .id_field = "pipeline_id",
+	  .perm_type = "pipelines", .read_only = ro_pipeline, .refs = refs_pipeline,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.0/pipelines",
+		   .created_id = "pipeline_id", .body_field = "spec", .update_method = "PUT",
+		   .update_path = "/api/2.0/pipelines/{id}", .update_id = "pipeline_id" } },
 	{ .name = "jobs", .singular = "job", .supported = 1,
 	  .list_path = "/api/2.2/jobs/list", .list_query = "expand_tasks=false",
 	  .paging = KIND_PAGE_HAS_MORE, .list_field = "jobs", .page_size = 100,
 	  .get_path = "/api/2.2/jobs/get", .get_param = "job_id", .get_more = job_more,
 	  .key_field = "settings.name", .id_field = "job_id",
-	  .perm_type = "jobs", .read_only = ro_job, .refs = refs_job,
+	  .perm_type = "jobs", .read_only = ro_job, .refs = refs_job, .finish = finish_job,
 	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.1/jobs/create",
 		   .created_id = "job_id", .body_field = "settings", .update_method = "POST",
 		   .update_path = "/api/2.1/jobs/reset", .update_id = "job_id",
 		   .update_wrap = "new_settings", .pause = pause_job,
 		   .partial_path = "/api/2.1/jobs/update" } },
-	{ .name = "queries", .singular = "query", .supported = 0,
-	  .list_path = "/api/2.0/sql/queries", .paging = KIND_PAGE_TOKEN, .list_field = "results",
-	  .key_field = "display_name", .id_field = "id", .perm_type = "queries",
-	  .read_only = ro_none, .refs = refs_none },
-	{ .name = "dashboards", .singular = "dashboard", .supported = 0,
-	  .list_path = "/api/2.0/lakeview/dashboards", .paging = KIND_PAGE_TOKEN,
-	  .list_field = "dashboards", .key_field = "display_name", .id_field = "dashboard_id",
-	  .perm_type = "dashboards", .read_only = ro_none, .refs = refs_none },
-	{ .name = "alerts", .singular = "alert", .supported = 0,
-	  .list_path = "/api/2.0/sql/alerts", .paging = KIND_PAGE_TOKEN, .list_field = "results",
-	  .key_field = "display_name", .id_field = "id", .perm_type = "alerts",
-	  .read_only = ro_none, .refs = refs_none },
-	{ .name = "catalogs", .singular = "catalog", .supported = 0,
-	  .list_path = "/api/2.1/unity-catalog/catalogs", .paging = KIND_PAGE_TOKEN,
-	  .list_field = "catalogs", .key_field = "name", .key_unique = 1,
-	  .read_only = ro_none, .refs = refs_none },
 };
 
 #define NKINDS (sizeof registry / sizeof registry[0])

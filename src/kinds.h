@@ -25,6 +25,7 @@ enum kind_paging {
 	KIND_PAGE_HAS_MORE,	/* limit + page_token; has_more + next_page_token (jobs) */
 	KIND_PAGE_REPOS,	/* request param next_page_token; reply next_page_token */
 	KIND_PAGE_TREE,		/* workspace/list per directory, walked recursively */
+	KIND_PAGE_NUMBER,	/* page (1-based) + page_size; count = total (legacy DBSQL) */
 };
 
 /* A field of an object that holds the id (or name) of an object of another
@@ -56,6 +57,9 @@ typedef struct kind_extra {
 	const char *skip_if_true;
 	const char *mark;
 	const char *mark_value;
+	int whole;		/* store the reply object itself (field unused); a 404
+				 * means there is none: dest is left out (Lakeview
+				 * dashboards' /published) */
 } kind_extra;
 
 /* Returns NULL when export keeps the list item `obj`, else a short reason
@@ -63,7 +67,10 @@ typedef struct kind_extra {
  * said in the summary. */
 typedef const char *(*kind_skip_fn)(const cJSON *obj);
 /* Called on the complete object (after get, permissions and extras) before
- * it is recorded; may add fields (the Key Vault "manual" note). */
+ * it is recorded; may add fields: "manual" (a string: import does not
+ * write the object and reports it as a manual follow-up: Key Vault
+ * scopes), "follow_up" (a string: import writes the object and reports
+ * the text as a manual follow-up: a job's Git credentials). */
 typedef void (*kind_finish_fn)(cJSON *obj);
 
 /* How import writes objects of a kind (src/import.c reads this; the
@@ -96,6 +103,12 @@ typedef struct kind_import {
 	int key_nocase;			/* the target matches natural keys case-insensitively (userName) */
 	const char *partial_path;	/* POST {update_id: id, update_wrap: {member: value}}: changes
 					 * only the members sent (cutover un-pauses through it) */
+	const char *create_wrap;	/* the create body goes under this member ("query"), or NULL */
+	const char *update_mask;	/* update bodies carry "update_mask": this ("*"), or NULL */
+	const char *post_path;		/* after create/update: POST the object's member post_field
+					 * (only the post_keep members) here ("{id}"), when present */
+	const char *post_field;
+	const char *const *post_keep;
 } kind_import;
 
 struct kind_def {

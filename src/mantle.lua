@@ -69,10 +69,14 @@ local LOCATIONS = {
 			"settings.tasks[].spark_python_task.python_file?ws", "settings.spark_python_task.python_file?ws",
 		},
 	},
+	-- the pipelines get shape: the settings are under "spec"
 	pipeline = {
-		cluster_spec = { "clusters[]" },
-		principal = { "creator_user_name", "run_as_user_name" },
-		path = { "libraries[].notebook.path?ws", "libraries[].file.path?ws" },
+		cluster_spec = { "spec.clusters[]" },
+		principal = { "creator_user_name", "run_as_user_name",
+			"spec.notifications[].email_recipients[]" },
+		path = { "spec.libraries[].notebook.path?ws", "spec.libraries[].file.path?ws",
+			"spec.root_path?ws" },
+		storage_location = { "spec.storage", "spec.configuration.*?url" },
 	},
 	user = { principal = { "userName", "emails[].value" } },
 	group = { principal = { "members[].display?user" } },
@@ -83,9 +87,9 @@ local LOCATIONS = {
 	repo = { path = { "path" } },
 	cluster_policy = { policy_definition = { "definition" } },
 	sql_warehouse = { principal = SQL_OWNERS },
-	query = { principal = SQL_OWNERS },
-	alert = { principal = SQL_OWNERS },
-	dashboard = { principal = SQL_OWNERS },
+	query = { principal = SQL_OWNERS, path = { "parent_path?ws" } },
+	alert = { principal = SQL_OWNERS, path = { "parent_path?ws" } },
+	dashboard = { principal = SQL_OWNERS, path = { "parent_path?ws", "path?ws" } },
 	catalog = { storage_location = { "storage_root" } },
 }
 -- In every kind: permissions fetched by export.
@@ -96,6 +100,8 @@ local EVERYWHERE = {
 local CONDS = {
 	-- a workspace path, not dbfs:/, s3:// or a path relative to a Git repo
 	ws = function(_, value) return ssub(value, 1, 1) == "/" end,
+	-- a storage URL (scheme://...), not any configuration value
+	url = function(_, value) return type(value) == "string" and sfind(value, "^%a[%w+.-]*://") ~= nil end,
 	-- a SCIM group member that is a user
 	user = function(parent) local r = parent["$ref"]; return type(r) == "string" and ssub(r, 1, 6) == "Users/" end,
 }
@@ -186,7 +192,7 @@ local NAME_FIELD = {
 	cluster = "cluster_name", instance_pool = "instance_pool_name", user = "userName",
 	group = "displayName", service_principal = "displayName", notebook = "path",
 	file = "path", directory = "path", repo = "path", sql_warehouse = "name",
-	cluster_policy = "name", query = "name", alert = "display_name", dashboard = "name",
+	cluster_policy = "name", query = "display_name", alert = "display_name", dashboard = "display_name",
 	catalog = "name", pipeline = "name", global_init_script = "name",
 }
 local WS_TYPES = { NOTEBOOK = "notebook", FILE = "file", DIRECTORY = "directory", REPO = "repo", LIBRARY = "library" }

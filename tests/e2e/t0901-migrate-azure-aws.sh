@@ -70,6 +70,10 @@ perm_view() {	# STATE DOMAIN_SED
 		 [.cluster_policies[] | {key: .policy_id, value: .name}] +
 		 [.instance_pools[] | {key: .instance_pool_id, value: .instance_pool_name}] +
 		 [.sql_warehouses[] | {key: .id, value: .name}] +
+		 [.queries[]? | {key: .id, value: .display_name}] +
+		 [.alerts[]? | {key: .id, value: .display_name}] +
+		 [.dashboards[]? | {key: .dashboard_id, value: .display_name}] +
+		 [.pipelines[]? | {key: .pipeline_id, value: .name}] +
 		 [.repos[] | {key: (.id | tostring), value: .path}] +
 		 [.workspace[] | {key: (.object_id | tostring), value: .path}] | from_entries) as $obj |
 		.permissions[] | . as $p | .access_control_list[] |

@@ -6,7 +6,7 @@
 # missed page (fewer objects) or a changed field fails.
 
 # Kinds compared field by field (the whole object as the API's get returns it).
-CMP_KINDS="users groups service_principals instance_profiles cluster_policies instance_pools clusters jobs repos global_init_scripts sql_warehouses"
+CMP_KINDS="users groups service_principals instance_profiles cluster_policies instance_pools clusters jobs repos global_init_scripts sql_warehouses queries alerts dashboards pipelines"
 
 # Clusters export skips (job runs, DLT, model serving): the same rule as src/kinds.c.
 CMP_SKIP_CLUSTER='(.cluster_source // "") as $s | (.cluster_name // "") as $n |
@@ -44,7 +44,8 @@ compare_export() {
 		else
 			jq -c --arg k "$k" '.[$k][]?' "$_st"
 		fi | jq -cS . | sort >"exp.$k"
-		jq -c '.object | del(.access_control_list, .libraries)' "$_s/export/$k.jsonl" 2>/dev/null |
+		# follow_up: export's note for import (a job's Git credentials)
+		jq -c '.object | del(.access_control_list, .libraries, .follow_up)' "$_s/export/$k.jsonl" 2>/dev/null |
 			jq -cS . | sort >"got.$k"
 		cmp_lines "$k: every object, field by field" "exp.$k" "got.$k"
 	done
@@ -91,11 +92,13 @@ compare_export() {
 	jq -r '.permissions[]? | .object_type as $t | (.object_id | tostring) as $id |
 		.access_control_list[] | [$t, $id, (.user_name // .group_name // .service_principal_name),
 		.permission_level] | @tsv' "$_st" | sort -u >exp.perms
-	for k in cluster_policies instance_pools clusters jobs workspace repos sql_warehouses; do
+	for k in cluster_policies instance_pools clusters jobs workspace repos sql_warehouses queries alerts dashboards sql_dashboards pipelines; do
 		jq -r --arg k "$k" '
 			({"cluster_policies": "cluster-policies", "instance_pools": "instance-pools",
 			  "clusters": "clusters", "jobs": "jobs", "repos": "repos",
-			  "sql_warehouses": "sql/warehouses"}[$k] //
+			  "sql_warehouses": "sql/warehouses", "queries": "queries", "alerts": "alerts",
+			  "dashboards": "dashboards", "sql_dashboards": "dbsql-dashboards",
+			  "pipelines": "pipelines"}[$k] //
 			 {"NOTEBOOK": "notebooks", "DIRECTORY": "directories", "FILE": "files"}[.object.object_type]) as $t |
 			(.id | tostring) as $id |
 			.object.access_control_list[]? | (.user_name // .group_name // .service_principal_name) as $p |

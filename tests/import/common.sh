@@ -19,6 +19,10 @@ def ids:
     (.repos[]?              | {key: (.id|tostring), value: ("repo:" + .path)}),
     (.global_init_scripts[]? | {key: .script_id, value: ("script:" + .name)}),
     (.sql_warehouses[]?     | {key: .id, value: ("warehouse:" + .name)}),
+    (.queries[]?            | {key: .id, value: ("query:" + .display_name)}),
+    (.alerts[]?             | {key: .id, value: ("alert:" + .display_name)}),
+    (.dashboards[]?         | {key: .dashboard_id, value: ("dashboard:" + .path)}),
+    (.pipelines[]?          | {key: .pipeline_id, value: ("pipeline:" + .name)}),
     (.workspace[]?          | {key: (.object_id|tostring), value: ("ws:" + .path)})
   ] | map(select(.key != null and .key != "")) | from_entries;
 . as $s | ($s | ids) as $m |

@@ -93,8 +93,12 @@ static void test_invariants(void **state)
 		}
 		for (const kind_extra *x = k->extras; x && x->dest; x++) {
 			assert_non_null(x->path);
-			assert_non_null(x->param);
 			assert_non_null(x->from);
+			if (x->whole) {	/* the value goes in the path */
+				assert_non_null(strstr(x->path, "{id}"));
+				continue;
+			}
+			assert_non_null(x->param);
 			assert_non_null(x->field);
 		}
 	}
@@ -105,6 +109,14 @@ static void test_invariants(void **state)
 	assert_true(idx("clusters") < idx("jobs"));
 	assert_true(idx("workspace") < idx("jobs"));
 	assert_true(idx("sql_warehouses") < idx("jobs"));
+	assert_true(idx("sql_warehouses") < idx("queries"));
+	assert_true(idx("queries") < idx("alerts"));
+	assert_true(idx("sql_warehouses") < idx("dashboards"));
+	assert_true(idx("workspace") < idx("dashboards"));	/* parent folders */
+	assert_true(idx("catalogs") < idx("pipelines"));	/* pipelines publish into one */
+	assert_true(idx("pipelines") < idx("jobs"));
+	assert_true(idx("alerts") < idx("jobs"));
+	assert_true(idx("dashboards") < idx("jobs"));
 	assert_false(kind_supported(kind_find("catalogs")));
 	assert_true(kind_supported(kind_find("jobs")));
 }
