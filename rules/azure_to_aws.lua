@@ -704,11 +704,35 @@ local function secret_scope(scope, ctx)
 			#names > 0 and (" (" .. table.concat(names, ", ") .. ")") or ""))
 end
 
+-- SQL warehouses take the same settings on both clouds (size, scaling,
+-- auto-stop, channel, spot policy, Photon): those carry over as they are.
 -- jdbc_url and odbc_params name the Azure workspace host; they are
 -- computed by the target, so carrying them over only leaves a wrong host.
+-- AWS tags are stricter than Azure's (key 1-127 characters, not starting
+-- with "aws:", value up to 255): a tag AWS would refuse is dropped, with a
+-- warning. Serverless SQL depends on the target's region and account.
 local function sql_warehouse(wh, ctx)
 	wh.jdbc_url = nil
 	wh.odbc_params = nil
+	local tags = type(wh.tags) == "table" and wh.tags.custom_tags or nil
+	if type(tags) == "table" then
+		local kept = dbx.array({})
+		for i, t in ipairs(tags) do
+			local k = type(t) == "table" and t.key or nil
+			local v = type(t) == "table" and t.value or nil
+			if type(k) ~= "string" or #k == 0 or #k > 127 or k:lower():sub(1, 4) == "aws:"
+				or (v ~= nil and (type(v) ~= "string" or #v > 255)) then
+				dbx.warn(("tags.custom_tags[%d]: '%s' is not a valid AWS tag (key of 1-127 characters, not starting with 'aws:'; value up to 255): dropped")
+					:format(i - 1, tostring(k)))
+			else
+				kept[#kept + 1] = t
+			end
+		end
+		if #kept ~= #tags then wh.tags.custom_tags = kept end
+	end
+	if wh.enable_serverless_compute == true then
+		dbx.warn("enable_serverless_compute: serverless SQL must be available in the target AWS region and enabled for the account (else set it false: a PRO warehouse)")
+	end
 end
 
 return {

@@ -29,7 +29,7 @@ local KINDS = {
 	"user", "group", "service_principal", "instance_profile", "cluster_policy",
 	"instance_pool", "cluster", "job", "pipeline", "notebook", "file", "directory",
 	"library", "repo", "secret_scope", "global_init_script", "sql_warehouse",
-	"query", "alert", "dashboard", "catalog", "schema", "volume",
+	"query", "alert", "dashboard", "sql_dashboard", "catalog", "schema", "volume",
 	"external_location", "storage_credential",
 }
 local HOOK_SET, KIND_SET = {}, {}
@@ -87,9 +87,10 @@ local LOCATIONS = {
 	repo = { path = { "path" } },
 	cluster_policy = { policy_definition = { "definition" } },
 	sql_warehouse = { principal = SQL_OWNERS },
-	query = { principal = SQL_OWNERS, path = { "parent_path?ws" } },
+	query = { principal = { "owner_user_name", "last_modifier_user_name" }, path = { "parent_path?ws" } },
 	alert = { principal = SQL_OWNERS, path = { "parent_path?ws" } },
 	dashboard = { principal = SQL_OWNERS, path = { "parent_path?ws", "path?ws" } },
+	sql_dashboard = { principal = { "user.email" } },
 	catalog = { storage_location = { "storage_root" } },
 }
 -- In every kind: permissions fetched by export.
@@ -193,7 +194,7 @@ local NAME_FIELD = {
 	group = "displayName", service_principal = "displayName", notebook = "path",
 	file = "path", directory = "path", repo = "path", sql_warehouse = "name",
 	cluster_policy = "name", query = "display_name", alert = "display_name", dashboard = "display_name",
-	catalog = "name", pipeline = "name", global_init_script = "name",
+	catalog = "name", pipeline = "name", global_init_script = "name", sql_dashboard = "name",
 }
 local WS_TYPES = { NOTEBOOK = "notebook", FILE = "file", DIRECTORY = "directory", REPO = "repo", LIBRARY = "library" }
 
