@@ -133,6 +133,24 @@ return {
 		sets = { "tags.custom_tags" },
 	},
 
+	queries = {
+		sets = { "tags" },
+	},
+
+	alerts = {},
+
+	dashboards = {
+		-- the target publishes a revision of its own
+		ignore = { "published.revision_create_time" },
+	},
+
+	pipelines = {
+		ignore = { "latest_updates", "last_modified", "state", "cluster_id", "health", "cause" },
+		keyed = { ["spec.clusters"] = "label" },
+		sets = { "spec.libraries", "spec.notifications", "spec.notifications[].alerts",
+			"spec.notifications[].email_recipients" },
+	},
+
 	jobs = {
 		ignore = { "created_time", "creator_user_name", "run_as_user_name", "run_as_owner",
 			"settings.format" },

@@ -593,6 +593,8 @@ static cJSON *make_body(imp *x, item *it, int update)
 		delete_path(o, *ro);
 	if (has_members(k))
 		cJSON_DeleteItemFromObjectCaseSensitive(o, "members");	/* replayed later */
+	if (k->imp.post_field)
+		cJSON_DeleteItemFromObjectCaseSensitive(o, k->imp.post_field);	/* sent after it */
 	cJSON *body = o;
 	if (k->imp.body_field) {
 		body = cJSON_DetachItemFromObjectCaseSensitive(o, k->imp.body_field);

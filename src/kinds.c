@@ -123,8 +123,9 @@ static const char *const ro_query[] = { "id", "create_time", "update_time", "lif
 	"last_modifier_user_name", NULL };
 static const char *const ro_alert[] = { "id", "create_time", "update_time", "lifecycle_state",
 	"state", "trigger_time", NULL };
+/* "published" is not read-only: import posts it apart (imp.post_field) */
 static const char *const ro_lakeview[] = { "dashboard_id", "create_time", "update_time", "etag",
-	"lifecycle_state", "path", "published", NULL };
+	"lifecycle_state", "path", NULL };
 static const char *const ro_sqldash[] = { "id", "slug", "created_at", "updated_at", "user",
 	"user_id", "version", "is_favorite", NULL };
 static const char *const ro_pipeline[] = { "pipeline_id", "state", "creator_user_name",
