@@ -493,6 +493,58 @@ local function is_azure_storage(url)
 	return type(url) == "string" and (url:match("^abfss?://") or url:match("^wasbs?://")) ~= nil
 end
 
+-- Where Azure storage goes: ABFSS/WASBS prefix -> S3 prefix. Empty here
+-- (bucket names are yours); --var storage_map=FILE.csv (lines
+-- "abfss://container@account.dfs.core.windows.net/prefix,s3://bucket/prefix")
+-- fills it. The longest matching prefix wins; a prefix matches whole path
+-- segments only.
+local STORAGE_MAP = {}
+
+local function norm_prefix(u)
+	return (u:gsub("/+$", ""))
+end
+
+if dbx.vars.storage_map then
+	for i, row in ipairs(dbx.csv(dbx.vars.storage_map)) do
+		if #row ~= 2 or not is_azure_storage(row[1]) or not row[2]:match("^s3a?://[^/]+") then
+			error(("storage_map %s: row %d: want 'abfss://container@account.dfs.core.windows.net/prefix,s3://bucket/prefix', got '%s'")
+				:format(dbx.vars.storage_map, i, table.concat(row, ",")))
+		end
+		STORAGE_MAP[norm_prefix(row[1])] = norm_prefix(row[2])
+	end
+end
+
+-- --var credential_map=FILE.csv: lines "credential name,
+-- arn:aws:iam::<account>:role/<name>".
+local CREDENTIAL_MAP = {}
+if dbx.vars.credential_map then
+	for i, row in ipairs(dbx.csv(dbx.vars.credential_map)) do
+		if #row ~= 2 or not row[2]:match("^arn:aws:iam::%d+:role/.+") then
+			error(("credential_map %s: row %d: want 'name,arn:aws:iam::<account>:role/<name>', got '%s'")
+				:format(dbx.vars.credential_map, i, table.concat(row, ",")))
+		end
+		CREDENTIAL_MAP[row[1]] = row[2]
+	end
+end
+
+-- The S3 URL for an Azure storage URL, or nil when no prefix maps it.
+-- wasbs://c@a.blob.core.windows.net and abfss://c@a.dfs.core.windows.net
+-- name the same container: both are looked up as abfss.
+local function map_storage(url)
+	if not is_azure_storage(url) then return nil end
+	local u = url:gsub("^wasbs?://([^@/]+)@([^./]+)%.blob%.", "abfss://%1@%2.dfs.")
+	u = u:gsub("^abfs://", "abfss://")
+	local best, bestlen
+	for from, to in pairs(STORAGE_MAP) do
+		local f = from:gsub("^wasbs?://([^@/]+)@([^./]+)%.blob%.", "abfss://%1@%2.dfs.")
+		local rest = u:sub(#f + 1)
+		if u:sub(1, #f) == f and (rest == "" or rest:sub(1, 1) == "/") and (not bestlen or #f > bestlen) then
+			best, bestlen = to .. rest, #f
+		end
+	end
+	return best
+end
+
 local function is_azure_spark_key(k)
 	return k:match("^fs%.azure%.") or k:match("^spark%.hadoop%.fs%.azure%.")
 end
@@ -520,17 +572,21 @@ end
 local function strip_init_scripts(spec, where)
 	local scripts = spec.init_scripts
 	if type(scripts) ~= "table" then return end
-	local kept = dbx.array({})
+	local kept, changed = dbx.array({}), false
 	for i, s in ipairs(scripts) do
 		local url = type(s) == "table" and (s.abfss and s.abfss.destination) or nil
-		if url then
+		local s3 = url and map_storage(url)
+		if url then changed = true end
+		if s3 then
+			kept[#kept + 1] = { s3 = { destination = s3 } }
+		elseif url then
 			dbx.warn(("%s: removed Azure storage init script %s: %s")
 				:format(join(where, ("init_scripts[%d]"):format(i - 1)), url, suggest(url)))
 		else
 			kept[#kept + 1] = s
 		end
 	end
-	if #kept ~= #scripts then spec.init_scripts = kept end
+	if changed then spec.init_scripts = kept end
 end
 
 -- azure_attributes -> aws_attributes for clusters. zone_id "auto" lets
@@ -641,10 +697,77 @@ local function policy_definition(def, ctx)
 	end
 end
 
+-- Unity Catalog kinds: their handlers below say what an unmapped location
+-- means for the object, once.
+local UC_KINDS = { catalog = true, schema = true, table = true, volume = true, external_location = true }
+
 local function storage_location(url, ctx)
+	local m = map_storage(url)
+	if m then return m end
+	if UC_KINDS[ctx.kind] then return end
 	if is_azure_storage(url) or (type(url) == "string" and url:find("%.core%.windows%.net")) then
-		dbx.warn(("%s is Azure storage: %s"):format(url, suggest(url)))
+		dbx.warn(("%s is Azure storage: %s; or map it with --var storage_map=FILE.csv (line 'abfss://container@account.dfs.core.windows.net/prefix,s3://bucket/prefix')")
+			:format(url, suggest(url)))
 	end
+end
+
+local function unmapped(url)
+	return is_azure_storage(url) or (type(url) == "string" and url:find("%.core%.windows%.net") ~= nil)
+end
+
+local MAP_HINT = "map it with --var storage_map=FILE.csv (line 'abfss://container@account.dfs.core.windows.net/prefix,s3://bucket/prefix')"
+
+-- An external location on storage no map names cannot be created on AWS:
+-- it becomes a manual follow-up (import skips it and says so).
+local function external_location(loc, ctx)
+	if unmapped(loc.url) then
+		loc.manual = ("external location on Azure storage %s: create the S3 bucket and the location by hand, or %s")
+			:format(loc.url, MAP_HINT)
+		dbx.warn(loc.manual)
+	elseif loc.credential_name ~= nil and not CREDENTIAL_MAP[loc.credential_name] then
+		loc.manual = ("external location '%s' uses storage credential '%s', which has no IAM role in --var credential_map=FILE.csv: create both by hand, or map the credential")
+			:format(tostring(loc.name), tostring(loc.credential_name))
+		dbx.warn(loc.manual)
+	end
+end
+
+-- A catalog (or schema) whose managed storage stays unmapped is created on
+-- the target metastore's default storage instead: its managed tables'
+-- data must be copied anyway (dbxmig data-plan).
+local function managed_root(obj, what)
+	local root = obj.storage_root
+	if unmapped(root) then
+		obj.storage_root = nil
+		obj.storage_location = nil
+		dbx.warn(("%s '%s': managed storage %s is Azure storage: created on the metastore's default storage; %s")
+			:format(what, tostring(obj.full_name or obj.name), root, MAP_HINT))
+	elseif unmapped(obj.storage_location) then
+		obj.storage_location = nil
+	end
+end
+
+local function catalog(cat, ctx) managed_root(cat, "catalog") end
+
+-- Unity Catalog storage credentials: an Azure managed identity or service
+-- principal cannot move to AWS. With a line for the credential's name in
+-- --var credential_map=FILE.csv (name, then the IAM role ARN) the
+-- credential becomes an aws_iam_role one; without, it is a manual
+-- follow-up (import skips it and says so), and so are the external
+-- locations that use it.
+local function storage_credential(cred, ctx)
+	if cred.aws_iam_role ~= nil then return end
+	local arn = CREDENTIAL_MAP[cred.name]
+	if not arn then
+		cred.manual = ("storage credential '%s' is an Azure identity: create an IAM role for it and map it with --var credential_map=FILE.csv (line '%s,arn:aws:iam::<account>:role/<name>'), or create the credential by hand")
+			:format(tostring(cred.name), tostring(cred.name))
+		dbx.warn(cred.manual)
+		return
+	end
+	cred.azure_managed_identity = nil
+	cred.azure_service_principal = nil
+	cred.aws_iam_role = { role_arn = arn }
+	dbx.warn(("storage credential '%s' now uses IAM role %s: its trust policy must name the target's Unity Catalog role and external id (read them back from the target)")
+		:format(tostring(cred.name), arn))
 end
 
 local function instance_pool(pool, ctx)
@@ -740,6 +863,9 @@ return {
 	cluster_spec = cluster_spec,
 	policy_definition = policy_definition,
 	storage_location = storage_location,
+	storage_credential = storage_credential,
+	external_location = external_location,
+	catalog = catalog,
 	instance_pool = instance_pool,
 	secret_scope = secret_scope,
 	sql_warehouse = sql_warehouse,

@@ -133,6 +133,18 @@ return {
 		sets = { "tags.custom_tags" },
 	},
 
+	-- Unity Catalog: owners and comments are compared; ids, times and the
+	-- metastore are the target's. export marks every credential manual
+	-- (the target's read-back too): that note is not a setting.
+	storage_credentials = {
+		ignore = { "manual" },
+		defaults = { read_only = false },
+	},
+	external_locations = {
+		defaults = { read_only = false },
+	},
+	catalogs = {},
+
 	queries = {
 		sets = { "tags" },
 	},

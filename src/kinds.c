@@ -134,6 +134,15 @@ static const char *const ro_pipeline[] = { "pipeline_id", "state", "creator_user
 static const char *const ro_job[] = { "job_id", "creator_user_name", "created_time",
 	"run_as_user_name", "run_as_owner", "has_more", "next_page_token", NULL };
 
+#define RO_UC "created_at", "created_by", "updated_at", "updated_by", "metastore_id", "browse_only"
+static const char *const ro_cred[] = { "id", "full_name", "isolation_mode", "used_for_managed_storage",
+	"aws_iam_role.external_id", "aws_iam_role.unity_catalog_iam_arn",
+	"azure_managed_identity.credential_id", RO_UC, NULL };
+static const char *const ro_extloc[] = { "id", "credential_id", "isolation_mode", "fallback", RO_UC, NULL };
+static const char *const ro_catalog[] = { "id", "full_name", "catalog_type", "securable_type",
+	"storage_location", "isolation_mode", "effective_predictive_optimization_flag",
+	"provisioning_info", RO_UC, NULL };
+
 /* ---- references to other kinds (import remapping) ---- */
 static const kind_ref refs_none[] = { { NULL, NULL } };
 static const kind_ref refs_group[] = {
@@ -150,6 +159,10 @@ static const kind_ref refs_cluster[] = {
 	{ "policy_id", "cluster_policies" },
 	{ "aws_attributes.instance_profile_arn", "instance_profiles" },
 	{ "single_user_name", "principal_names" },
+	{ NULL, NULL },
+};
+static const kind_ref refs_uc[] = {
+	{ "owner", "principal_names" },
 	{ NULL, NULL },
 };
 static const kind_ref refs_secret[] = {
@@ -232,6 +245,8 @@ static const char *const job_more[] = { "settings.tasks", "settings.job_clusters
 
 /* ---- import: fields an update may send, members that get paused ---- */
 static const char *const upd_repo[] = { "branch", "sparse_checkout", NULL };
+static const char *const upd_uc[] = { "comment", "owner", "properties", NULL };
+static const char *const upd_extloc[] = { "comment", "owner", "url", "credential_name", "read_only", NULL };
 static const char *const publish_keep[] = { "warehouse_id", "embed_credentials", NULL };
 static const char *const pause_job[] = { "schedule", "trigger", "continuous", NULL };
 
@@ -334,9 +349,53 @@ static const kind_def registry[] = {
 		   .created_id = "id", .update_method = "POST",
 		   .update_path = "/api/2.0/sql/warehouses/{id}/edit",
 		   .stop_path = "/api/2.0/sql/warehouses/{id}/stop", .stopped_state = "STOPPED" } },
-	{ .name = "catalogs", .singular = "catalog", .supported = 0,
+	/* Unity Catalog: credentials, then the locations that use them, then
+	 * catalogs (whose storage_root an external location must cover). A
+	 * credential names a cloud identity: rules that move it to another
+	 * cloud map it or mark it `manual` (rules/azure_to_aws.lua). */
+	{ .name = "storage_credentials", .singular = "storage_credential", .supported = 1,
+	  .list_path = "/api/2.1/unity-catalog/storage-credentials", .paging = KIND_PAGE_TOKEN,
+	  .list_field = "storage_credentials", .key_field = "name", .key_unique = 1,
+	  .read_only = ro_cred, .refs = refs_uc,
+	  .imp = { .write = KIND_WRITE_REST,
+		   .create_path = "/api/2.1/unity-catalog/storage-credentials",
+		   .update_method = "PATCH",
+		   .update_path = "/api/2.1/unity-catalog/storage-credentials/{id}",
+		   .update_keep = upd_uc } },
+	{ .name = "external_locations", .singular = "external_location", .supported = 1,
+	  .list_path = "/api/2.1/unity-catalog/external-locations", .paging = KIND_PAGE_TOKEN,
+	  .list_field = "external_locations", .key_field = "name", .key_unique = 1,
+	  .read_only = ro_extloc, .refs = refs_uc,
+	  .imp = { .write = KIND_WRITE_REST,
+		   .create_path = "/api/2.1/unity-catalog/external-locations",
+		   .update_method = "PATCH",
+		   .update_path = "/api/2.1/unity-catalog/external-locations/{id}",
+		   .update_keep = upd_extloc } },
+	{ .name = "catalogs", .singular = "catalog", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/catalogs", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "catalogs", .key_field = "name", .key_unique = 1,
+	  .read_only = ro_catalog, .refs = refs_uc,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.1/unity-catalog/catalogs",
+		   .update_method = "PATCH", .update_path = "/api/2.1/unity-catalog/catalogs/{id}",
+		   .update_keep = upd_uc } },
+	/* Not handled yet: listed per catalog / schema (export lists top-level
+	 * collections only), tables and views by SQL; the Hive metastore
+	 * through the statement API. Named so --only says so. */
+	{ .name = "schemas", .singular = "schema", .supported = 0,
+	  .list_path = "/api/2.1/unity-catalog/schemas", .paging = KIND_PAGE_TOKEN,
+	  .list_field = "schemas", .key_field = "full_name", .key_unique = 1,
+	  .read_only = ro_none, .refs = refs_uc },
+	{ .name = "tables", .singular = "table", .supported = 0,
+	  .list_path = "/api/2.1/unity-catalog/tables", .paging = KIND_PAGE_TOKEN,
+	  .list_field = "tables", .key_field = "full_name", .key_unique = 1,
+	  .read_only = ro_none, .refs = refs_uc },
+	{ .name = "volumes", .singular = "volume", .supported = 0,
+	  .list_path = "/api/2.1/unity-catalog/volumes", .paging = KIND_PAGE_TOKEN,
+	  .list_field = "volumes", .key_field = "full_name", .key_unique = 1,
+	  .read_only = ro_none, .refs = refs_uc },
+	{ .name = "hive_metastore", .singular = "hive_database", .supported = 0,
+	  .list_path = "/api/2.0/sql/statements", .list_field = "result", .key_field = "name",
+	  .key_unique = 1,
 	  .read_only = ro_none, .refs = refs_none },
 	/* Databricks SQL objects (on warehouses) and DLT pipelines (which
 	 * publish into Unity Catalog: after it); jobs' sql_task,

@@ -30,7 +30,7 @@ local KINDS = {
 	"instance_pool", "cluster", "job", "pipeline", "notebook", "file", "directory",
 	"library", "repo", "secret_scope", "global_init_script", "sql_warehouse",
 	"query", "alert", "dashboard", "sql_dashboard", "catalog", "schema", "volume",
-	"external_location", "storage_credential",
+	"external_location", "storage_credential", "table",
 }
 local HOOK_SET, KIND_SET = {}, {}
 for _, h in ipairs(HOOKS) do HOOK_SET[h] = true end
@@ -91,7 +91,12 @@ local LOCATIONS = {
 	alert = { principal = SQL_OWNERS, path = { "parent_path?ws" } },
 	dashboard = { principal = SQL_OWNERS, path = { "parent_path?ws", "path?ws" } },
 	sql_dashboard = { principal = { "user.email" } },
-	catalog = { storage_location = { "storage_root" } },
+	catalog = { storage_location = { "storage_root", "storage_location" }, principal = { "owner" } },
+	schema = { storage_location = { "storage_root", "storage_location" }, principal = { "owner" } },
+	table = { storage_location = { "storage_location" }, principal = { "owner" } },
+	volume = { storage_location = { "storage_location" }, principal = { "owner" } },
+	external_location = { storage_location = { "url" }, principal = { "owner" } },
+	storage_credential = { principal = { "owner" } },
 }
 -- In every kind: permissions fetched by export.
 local EVERYWHERE = {
@@ -195,6 +200,8 @@ local NAME_FIELD = {
 	file = "path", directory = "path", repo = "path", sql_warehouse = "name",
 	cluster_policy = "name", query = "display_name", alert = "display_name", dashboard = "display_name",
 	catalog = "name", pipeline = "name", global_init_script = "name", sql_dashboard = "name",
+	schema = "full_name", table = "full_name", volume = "full_name",
+	external_location = "name", storage_credential = "name",
 }
 local WS_TYPES = { NOTEBOOK = "notebook", FILE = "file", DIRECTORY = "directory", REPO = "repo", LIBRARY = "library" }
 
@@ -745,7 +752,9 @@ function M.process(kind, rec, opts)
 	result.audit = state.audit
 	if state.drop then
 		result.dropped = ordered({ key = result.key, kind = skind, file = state.drop_file, reason = state.drop }, DROP_KEYS)
-	elseif not opts.no_lint then
+	elseif not opts.no_lint and type(obj.manual) ~= "string" then
+		-- an object marked manual is not written by import (its note
+		-- says what to do instead): its leftovers are not findings
 		lint(skind, result.key, obj, result.lint)
 	end
 	if not opts.case and not opts.lint_only then

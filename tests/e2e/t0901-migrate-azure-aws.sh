@@ -18,7 +18,9 @@ export DATABRICKS_CONFIG_FILE=$T/cfg
 migrate() {
 	(cd "$ROOT" && "$DBXMIG" migrate --dir "$T/migration" --session e2e --from AZ --to AWS --cloud azure \
 		--rules rules/azure_to_aws.lua --rules rules/users.lua \
-		--var email_domain_from=contoso.com --var email_domain_to=example.org --rate-limit 0 "$@")
+		--var email_domain_from=contoso.com --var email_domain_to=example.org \
+		--var storage_map=fixtures/maps/storage_map.csv --var credential_map=fixtures/maps/credential_map.csv \
+		--rate-limit 0 "$@")
 }
 
 expect_exit 0 "migrate exits 0" migrate
@@ -87,6 +89,18 @@ perm_view aws.json 's/x/x/' >perm.dst
 check "permissions are carried over, entry by entry" sh -c '[ -s perm.src ] && cmp -s perm.src perm.dst || { diff perm.src perm.dst | head -8 | sed "s/^/# /"; exit 1; }'
 check "every schedule, trigger and continuous run is paused" jq_ok '
 	[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select(.pause_status != "PAUSED")] | length == 0' aws.json
+for k in storage_credentials external_locations catalogs; do
+	check "$k: as many in the target as in the source" test \
+		"$(jq ".$k | length" aws.json)" -eq "$(jq ".$k | length" az.json)"
+done
+check "Unity Catalog storage is on S3, through the storage map" sh -c '
+	! jq -c ".storage_credentials, .external_locations, .catalogs" aws.json | grep -Eq "abfss://|core\.windows\.net|azure_" &&
+	jq -e "[.external_locations[].url | select(startswith(\"s3://contoso-\"))] | length == 2" aws.json >/dev/null &&
+	jq -e "[.catalogs[] | select(.name == \"contoso_prod\") | .storage_root] == [\"s3://contoso-curated/uc/contoso_prod\"]" aws.json >/dev/null'
+check "the storage credential is the mapped IAM role" jq_ok '
+	[.storage_credentials[].aws_iam_role.role_arn] == ["arn:aws:iam::123456789012:role/contoso-uc-access"]' aws.json
+check "UC owners follow the users" jq_ok '
+	[.catalogs[], .external_locations[] | .owner | select(test("@contoso"; "i"))] | length == 0' aws.json
 check "validation found no difference" grep -q "no differences" migrate1.out
 
 # a second migrate of the finished session: nothing is created

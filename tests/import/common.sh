@@ -10,6 +10,10 @@ NORM_JQ='
 def ids:
   [ (.users[]?              | {key: (.id|tostring), value: ("user:" + .userName)}),
     (.groups[]?             | {key: (.id|tostring), value: ("group:" + .displayName)}),
+    (.storage_credentials[]? | {key: .id, value: ("credential:" + .name)}),
+    (.external_locations[]? | {key: .id, value: ("location:" + .name)}),
+    (.catalogs[]?           | {key: .id, value: ("catalog:" + .name)}),
+    (.schemas[]?            | {key: .schema_id, value: ("schema:" + .full_name)}),
     (.service_principals[]? | {key: (.id|tostring), value: ("sp:" + .displayName)},
                               {key: (.applicationId // "" | tostring), value: ("sp:" + .displayName)}),
     (.cluster_policies[]?   | {key: .policy_id, value: ("policy:" + .name)}),
@@ -33,7 +37,7 @@ walk(
       "start_time", "terminated_time", "last_restarted_time", "last_activity_time",
       "last_state_loss_time", "state_message", "termination_reason", "default_tags",
       "jdbc_url", "odbc_params", "$ref", "meta", "spark_context_id", "jdbc_port",
-      "created_at_timestamp", "head_commit_id") | not))
+      "created_at_timestamp", "head_commit_id", "external_id", "credential_id") | not))
   elif type == "string" and $m[.] != null then $m[.]
   elif type == "number" and . > 1000 and $m[tostring] != null then $m[tostring]
   else . end)

@@ -22,6 +22,8 @@ cases() {
 cases "azure_to_aws cases" "$FX/rules/azure_to_aws" --rules "$AZ"
 cases "azure_to_aws cases with node_type_map" "$FX/rules/azure_to_aws/node-type-map" \
 	--rules "$AZ" --var node_type_map="$FX/maps/node_type_map.csv"
+cases "azure_to_aws cases with storage_map and credential_map" "$FX/rules/azure_to_aws/storage-map" \
+	--rules "$AZ" --var storage_map="$FX/maps/storage_map.csv" --var credential_map="$FX/maps/credential_map.csv"
 cases "users cases (domain + CSV)" "$FX/rules/users" --rules "$US" \
 	--var email_domain_from=contoso.com --var email_domain_to=contoso-aws.com \
 	--var email_map="$FX/rules/users/email_map.csv"

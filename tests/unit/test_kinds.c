@@ -117,7 +117,8 @@ static void test_invariants(void **state)
 	assert_true(idx("pipelines") < idx("jobs"));
 	assert_true(idx("alerts") < idx("jobs"));
 	assert_true(idx("dashboards") < idx("jobs"));
-	assert_false(kind_supported(kind_find("catalogs")));
+	assert_true(kind_supported(kind_find("catalogs")));
+	assert_false(kind_supported(kind_find("hive_metastore")));
 	assert_true(kind_supported(kind_find("jobs")));
 }
 
@@ -130,7 +131,8 @@ static void test_select(void **state)
 	assert_int_equal(kind_select(NULL, NULL, &s, &e), 0);
 	assert_true(kind_in(s, idx("users")));
 	assert_true(kind_in(s, idx("jobs")));
-	assert_false(kind_in(s, idx("catalogs")));
+	assert_true(kind_in(s, idx("catalogs")));
+	assert_false(kind_in(s, idx("hive_metastore")));
 
 	assert_int_equal(kind_select("jobs,users", NULL, &s, &e), 0);
 	assert_true(kind_in(s, idx("jobs")) && kind_in(s, idx("users")));
@@ -144,9 +146,9 @@ static void test_select(void **state)
 	assert_int_equal(kind_select("jobs", "jobs", &s, &e), 0);
 	assert_int_equal(s, 0);
 
-	assert_int_equal(kind_select("catalogs", NULL, &s, &e), -1);
+	assert_int_equal(kind_select("hive_metastore", NULL, &s, &e), -1);
 	assert_int_equal(e.cls, ERR_USAGE);
-	assert_non_null(strstr(msg(&e), "catalogs: not supported yet"));
+	assert_non_null(strstr(msg(&e), "hive_metastore: not supported yet"));
 
 	assert_int_equal(kind_select("jobs,clustres", NULL, &s, &e), -1);
 	assert_int_equal(e.cls, ERR_USAGE);
