@@ -37,7 +37,8 @@ walk(
       "start_time", "terminated_time", "last_restarted_time", "last_activity_time",
       "last_state_loss_time", "state_message", "termination_reason", "default_tags",
       "jdbc_url", "odbc_params", "$ref", "meta", "spark_context_id", "jdbc_port",
-      "created_at_timestamp", "head_commit_id", "external_id", "credential_id") | not))
+      "created_at_timestamp", "head_commit_id", "external_id", "credential_id",
+      "create_time", "update_time", "etag", "last_modified", "revision_create_time") | not))
   elif type == "string" and $m[.] != null then $m[.]
   elif type == "number" and . > 1000 and $m[tostring] != null then $m[tostring]
   else . end)
