@@ -51,6 +51,14 @@ local acl = {
 	},
 }
 
+-- Unity Catalog grants (export's "grants": privilege_assignments): one
+-- entry per principal, privileges in no order
+local uc_grants = {
+	keyed = { grants = "principal" },
+	sets = { "grants[].privileges" },
+	refs = { ["grants[].principal"] = "principal_names" },
+}
+
 return {
 	["*"] = {
 		emails_case_insensitive = true,
@@ -139,11 +147,15 @@ return {
 	storage_credentials = {
 		ignore = { "manual" },
 		defaults = { read_only = false },
+		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
 	},
 	external_locations = {
 		defaults = { read_only = false },
+		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
 	},
-	catalogs = {},
+	catalogs = {
+		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
+	},
 
 	queries = {
 		sets = { "tags" },

@@ -42,6 +42,7 @@ enum item_step {
 	ST_LIBS,	/* cluster libraries */
 	ST_ACLS,	/* secret scope ACLs */
 	ST_KEYS,	/* secret values from --secrets-file */
+	ST_GRANTS,	/* Unity Catalog grants */
 	ST_LAND,	/* journal it */
 };
 
@@ -595,6 +596,8 @@ static cJSON *make_body(imp *x, item *it, int update)
 		cJSON_DeleteItemFromObjectCaseSensitive(o, "members");	/* replayed later */
 	if (k->imp.post_field)
 		cJSON_DeleteItemFromObjectCaseSensitive(o, k->imp.post_field);	/* sent after it */
+	if (k->imp.grants_path)
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "grants");	/* ST_GRANTS */
 	cJSON *body = o;
 	if (k->imp.body_field) {
 		body = cJSON_DetachItemFromObjectCaseSensitive(o, k->imp.body_field);
@@ -846,6 +849,35 @@ static void advance(item *it)
 			if (it->outstanding)
 				return;
 			continue;
+		}
+		case ST_GRANTS: {
+			/* grants only add: privileges the target gave on its own
+			 * (its creator's) stay, as on the source */
+			const cJSON *g = cJSON_GetObjectItemCaseSensitive(it->obj, "grants"), *a;
+			if (!k->imp.grants_path || cJSON_GetArraySize(g) == 0)
+				continue;
+			if (!fill_id(k->imp.grants_path, it->tid, path, sizeof path)) {
+				item_failf(it, "target id too long");
+				return;
+			}
+			cJSON *b = cJSON_CreateObject(), *ch = cJSON_AddArrayToObject(b, "changes");
+			cJSON_ArrayForEach(a, g) {
+				const char *pr = jstr(a, "principal");
+				const cJSON *privs = cJSON_GetObjectItemCaseSensitive(a, "privileges");
+				if (!pr || !cJSON_IsArray(privs) || cJSON_GetArraySize(privs) == 0)
+					continue;
+				cJSON *c = cJSON_CreateObject();
+				cJSON_AddStringToObject(c, "principal", pr);
+				cJSON_AddItemToObject(c, "add", cJSON_Duplicate(privs, 1));
+				cJSON_AddItemToArray(ch, c);
+			}
+			if (cJSON_GetArraySize(ch) == 0) {
+				cJSON_Delete(b);
+				continue;
+			}
+			submit(it, "PATCH", path, NULL, b, HTTP_RETRY_UNSAFE);
+			cJSON_Delete(b);
+			return;
 		}
 		case ST_KEYS: {
 			const cJSON *keys = cJSON_GetObjectItemCaseSensitive(it->obj, "keys");

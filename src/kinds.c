@@ -163,8 +163,17 @@ static const kind_ref refs_cluster[] = {
 };
 static const kind_ref refs_uc[] = {
 	{ "owner", "principal_names" },
+	{ "grants[].principal", "principal_names" },
 	{ NULL, NULL },
 };
+/* Unity Catalog grants of a securable: GET permissions/<type>/<name> */
+#define X_UC_GRANTS(type) \
+	{ "grants", "/api/2.1/unity-catalog/permissions/" type "/{id}", NULL, "name", \
+	  "privilege_assignments", NULL, NULL, NULL, NULL, 0 }
+#define X_END { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+static const kind_extra x_cred[] = { X_UC_GRANTS("storage_credential"), X_END };
+static const kind_extra x_extloc[] = { X_UC_GRANTS("external_location"), X_END };
+static const kind_extra x_catalog[] = { X_UC_GRANTS("catalog"), X_END };
 static const kind_ref refs_secret[] = {
 	{ "acls[].principal", "principal_names" },
 	{ NULL, NULL },
@@ -356,8 +365,9 @@ static const kind_def registry[] = {
 	{ .name = "storage_credentials", .singular = "storage_credential", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/storage-credentials", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "storage_credentials", .key_field = "name", .key_unique = 1,
-	  .read_only = ro_cred, .refs = refs_uc,
+	  .read_only = ro_cred, .refs = refs_uc, .extras = x_cred,
 	  .imp = { .write = KIND_WRITE_REST,
+		   .grants_path = "/api/2.1/unity-catalog/permissions/storage_credential/{id}",
 		   .create_path = "/api/2.1/unity-catalog/storage-credentials",
 		   .update_method = "PATCH",
 		   .update_path = "/api/2.1/unity-catalog/storage-credentials/{id}",
@@ -365,8 +375,9 @@ static const kind_def registry[] = {
 	{ .name = "external_locations", .singular = "external_location", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/external-locations", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "external_locations", .key_field = "name", .key_unique = 1,
-	  .read_only = ro_extloc, .refs = refs_uc,
+	  .read_only = ro_extloc, .refs = refs_uc, .extras = x_extloc,
 	  .imp = { .write = KIND_WRITE_REST,
+		   .grants_path = "/api/2.1/unity-catalog/permissions/external_location/{id}",
 		   .create_path = "/api/2.1/unity-catalog/external-locations",
 		   .update_method = "PATCH",
 		   .update_path = "/api/2.1/unity-catalog/external-locations/{id}",
@@ -374,8 +385,9 @@ static const kind_def registry[] = {
 	{ .name = "catalogs", .singular = "catalog", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/catalogs", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "catalogs", .key_field = "name", .key_unique = 1,
-	  .read_only = ro_catalog, .refs = refs_uc,
+	  .read_only = ro_catalog, .refs = refs_uc, .extras = x_catalog,
 	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.1/unity-catalog/catalogs",
+		   .grants_path = "/api/2.1/unity-catalog/permissions/catalog/{id}",
 		   .update_method = "PATCH", .update_path = "/api/2.1/unity-catalog/catalogs/{id}",
 		   .update_keep = upd_uc } },
 	/* Not handled yet: listed per catalog / schema (export lists top-level

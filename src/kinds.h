@@ -109,6 +109,9 @@ typedef struct kind_import {
 					 * (only the post_keep members) here ("{id}"), when present */
 	const char *post_field;
 	const char *const *post_keep;
+	const char *grants_path;	/* Unity Catalog permissions ("{id}"): after create/update,
+					 * PATCH {"changes": [{principal, add}]} from the object's
+					 * "grants" (export's extra: privilege_assignments) */
 } kind_import;
 
 struct kind_def {

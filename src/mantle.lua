@@ -51,6 +51,7 @@ local IN_SPEC = {
 	path = { "init_scripts[].workspace.destination" },
 	principal = { "single_user_name" },
 }
+local UC_PRINCIPALS = { "owner", "grants[].principal" }
 local SQL_OWNERS = { "owner", "owner_user_name", "creator_name" }
 local LOCATIONS = {
 	cluster = {
@@ -91,12 +92,14 @@ local LOCATIONS = {
 	alert = { principal = SQL_OWNERS, path = { "parent_path?ws" } },
 	dashboard = { principal = SQL_OWNERS, path = { "parent_path?ws", "path?ws" } },
 	sql_dashboard = { principal = { "user.email" } },
-	catalog = { storage_location = { "storage_root", "storage_location" }, principal = { "owner" } },
-	schema = { storage_location = { "storage_root", "storage_location" }, principal = { "owner" } },
-	table = { storage_location = { "storage_location" }, principal = { "owner" } },
-	volume = { storage_location = { "storage_location" }, principal = { "owner" } },
-	external_location = { storage_location = { "url" }, principal = { "owner" } },
-	storage_credential = { principal = { "owner" } },
+	-- Unity Catalog: "grants" is export's read of the securable's
+	-- permissions (privilege_assignments)
+	catalog = { storage_location = { "storage_root", "storage_location" }, principal = UC_PRINCIPALS },
+	schema = { storage_location = { "storage_root", "storage_location" }, principal = UC_PRINCIPALS },
+	table = { storage_location = { "storage_location" }, principal = UC_PRINCIPALS },
+	volume = { storage_location = { "storage_location" }, principal = UC_PRINCIPALS },
+	external_location = { storage_location = { "url" }, principal = UC_PRINCIPALS },
+	storage_credential = { principal = UC_PRINCIPALS },
 }
 -- In every kind: permissions fetched by export.
 local EVERYWHERE = {

@@ -99,6 +99,16 @@ check "Unity Catalog storage is on S3, through the storage map" sh -c '
 	jq -e "[.catalogs[] | select(.name == \"contoso_prod\") | .storage_root] == [\"s3://contoso-curated/uc/contoso_prod\"]" aws.json >/dev/null'
 check "the storage credential is the mapped IAM role" jq_ok '
 	[.storage_credentials[].aws_iam_role.role_arn] == ["arn:aws:iam::123456789012:role/contoso-uc-access"]' aws.json
+uc_grants() {	# STATE: the grants on the migrated securables, one line per principal
+	jq -r '(([.service_principals[] | {key: .applicationId, value: .displayName}] | from_entries) as $sp |
+		.grants[] | select(.securable_type | IN("catalog", "external_location", "storage_credential")) |
+		. as $g | .privilege_assignments[] |
+		[$g.securable_type, $g.full_name, ($sp[.principal] // .principal), (.privileges | sort | join(","))] | @tsv)' "$1" |
+		sed 's/@contoso\.com/@example.org/Ig' | tr 'A-Z' 'a-z' | sort
+}
+uc_grants az.json >grants.src
+uc_grants aws.json >grants.dst
+check "Unity Catalog grants are carried over, principal by principal" sh -c '[ -s grants.src ] && cmp -s grants.src grants.dst'
 check "UC owners follow the users" jq_ok '
 	[.catalogs[], .external_locations[] | .owner | select(test("@contoso"; "i"))] | length == 0' aws.json
 check "validation found no difference" grep -q "no differences" migrate1.out
