@@ -33,7 +33,7 @@ BIN      := $(if $(filter build,$(B)),.,$(B))
 DBXMIG   := $(BIN)/dbxmig
 FAKEWS   := $(BIN)/dbxmig-fakews
 
-.PHONY: all test unit cli check install clean demo bench fuzz fuzz-run
+.PHONY: all test unit cli check install clean demo bench fuzz fuzz-run valgrind
 all: $(DBXMIG) $(FAKEWS)
 
 $(B)/%.o: %.c
@@ -80,7 +80,7 @@ cli: all
 bench: all
 	@for b in bench/*.sh; do DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) "$$b" || exit 1; done
 
-# libFuzzer harnesses (fuzz/fuzz_*.c: databrickscfg, JSONL, HTTP error
+# libFuzzer harnesses (fuzz/fuzz_*.c: databrickscfg, CSV maps, JSONL, HTTP error
 # replies, JSON -> Lua -> JSON), built with clang in build/fuzz/ and run
 # FUZZ_TIME seconds each from the seeds in fuzz/corpus/<name>/. New inputs
 # go to build/fuzz-corpus/<name>/, crashes to build/fuzz/crash-*.
@@ -105,6 +105,11 @@ fuzz:
 check:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+# The end-to-end test with dbxmig and the fake under valgrind memcheck:
+# any error or definite leak in any process fails it.
+valgrind: all
+	@./tests/run-valgrind.sh
 
 # The first thing to run on a fresh machine: migrates the fixture Azure
 # workspace into an empty AWS fake (scripts/demo.sh), all on 127.0.0.1.
