@@ -16,6 +16,7 @@ int cmd_import(int argc, char **argv);	/* import.c */
 int cmd_cutover(int argc, char **argv);	/* cutover.c */
 int cmd_migrate(int argc, char **argv);	/* migrate.c */
 int cmd_validate(int argc, char **argv);	/* validate.c */
+int cmd_data_plan(int argc, char **argv);	/* dataplan.c */
 
 int cmd_transform(int argc, char **argv);	/* transform.c */
 int cmd_rules_test(int argc, char **argv);	/* rulestest.c */

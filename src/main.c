@@ -44,8 +44,8 @@ static const struct command commands[] = {
 	{ { "cutover", "--session S [--profile DST] [--source SRC] [--dry-run]",
 	    "un-pause the target's paused schedules; with --source, pause the source's" },
 	  cmd_cutover },
-	{ { "data-plan", "--session S ...",
-	    "the data (tables, files) that must move outside dbxmig" }, cmd_not_implemented },
+	{ { "data-plan", "--session S [--share NAME] [--provider NAME]",
+	    "the data (tables, files) that must move outside dbxmig" }, cmd_data_plan },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
