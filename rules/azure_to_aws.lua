@@ -731,6 +731,20 @@ local function external_location(loc, ctx)
 	end
 end
 
+-- DLT pipelines: clusters, notebook paths and storage went through the
+-- hooks. A Hive metastore pipeline whose storage stays on Azure storage
+-- cannot be created on AWS: it becomes a manual follow-up (and a job task
+-- running it fails with a message naming it) until the storage is mapped.
+-- Unity Catalog pipelines have no storage of their own.
+local function pipeline(p, ctx)
+	local spec = type(p.spec) == "table" and p.spec or nil
+	if spec and unmapped(spec.storage) then
+		p.manual = ("DLT pipeline '%s' keeps its tables on Azure storage %s: create the S3 storage and the pipeline by hand, or %s")
+			:format(tostring(p.name), spec.storage, MAP_HINT)
+		dbx.warn(p.manual)
+	end
+end
+
 -- A catalog (or schema) whose managed storage stays unmapped is created on
 -- the target metastore's default storage instead: its managed tables'
 -- data must be copied anyway (dbxmig data-plan).
@@ -865,6 +879,7 @@ return {
 	storage_location = storage_location,
 	storage_credential = storage_credential,
 	external_location = external_location,
+	pipeline = pipeline,
 	catalog = catalog,
 	instance_pool = instance_pool,
 	secret_scope = secret_scope,

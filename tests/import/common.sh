@@ -42,7 +42,8 @@ walk(
   elif type == "string" and $m[.] != null then $m[.]
   elif type == "number" and . > 1000 and $m[tostring] != null then $m[tostring]
   else . end)
-| walk(if type == "array" then sort_by(tojson) else . end)'
+| walk(if type == "array" then sort_by(tojson)	# keys sorted first: tojson keeps insertion order
+	elif type == "object" then to_entries | sort_by(.key) | from_entries else . end)'
 
 norm_state() { jq -S "$NORM_JQ" "$1"; }
 

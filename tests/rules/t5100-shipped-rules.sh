@@ -4,7 +4,8 @@
 # for, and a wrong expectation is caught; bad variables stop the run
 # before any object is touched (exit 3, naming the file or variable);
 # every lint pattern flags what it is for; the Azure fixture workspace,
-# exported from the fake and mapped with both files, fails no object and
+# exported from the fake and mapped with both files (and the fixture storage
+# and credential maps), fails no object and
 # keeps exactly the one leftover the lint must flag (an abfss:// job
 # parameter: data, not configuration).
 . "$(dirname "$0")/../lib.sh"
@@ -84,7 +85,8 @@ export DATABRICKS_CONFIG_FILE=$T/cfg
 expect_exit 0 "export of the fixture workspace" "$DBXMIG" export --profile SRC --session s --cloud azure --rate-limit 0
 expect_exit 0 "transform with both shipped rule files fails no object" "$DBXMIG" transform --session s \
 	--rules "$AZ" --rules "$US" --var email_domain_from=contoso.com --var email_domain_to=contoso-aws.com \
-	--var email_map="$FX/maps/email_map.csv"
+	--var email_map="$FX/maps/email_map.csv" --var storage_map="$FX/maps/storage_map.csv" \
+	--var credential_map="$FX/maps/credential_map.csv"
 L=migration/s/mapped/lint.txt
 check "lint keeps exactly one finding" test "$(wc -l <"$L")" = 1
 check "... the abfss:// job parameter" grep -q 'settings.tasks\[0\].notebook_task.base_parameters.source: Azure storage URL' "$L"
