@@ -76,9 +76,10 @@ unit: $(UNIT)
 cli: all
 	@DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) ./tests/run-cli.sh
 
-# Benchmarks print ratios against a baseline measured in the same run.
+# Benchmarks print ratios against a baseline measured in the same run;
+# bench/run.sh writes them, with the machine described, to bench/RESULTS.md.
 bench: all
-	@for b in bench/*.sh; do DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) "$$b" || exit 1; done
+	@DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) bench/run.sh
 
 # libFuzzer harnesses (fuzz/fuzz_*.c: databrickscfg, CSV maps, JSONL, HTTP error
 # replies, JSON -> Lua -> JSON), built with clang in build/fuzz/ and run
