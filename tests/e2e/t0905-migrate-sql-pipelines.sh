@@ -109,9 +109,41 @@ check "permissions of queries, alerts, dashboards and pipelines carry over" sh -
 	'[ "$(grep -c . perm.src)" -ge 5 ] && cmp -s perm.src perm.dst || { diff perm.src perm.dst | head -8 | sed "s/^/# /"; exit 1; }'
 check "validation found no difference" grep -q "no differences" migrate1.out
 
+# creates of the kinds under test (tests/import/common.sh's creates() counts the others)
+sql_creates() {
+	curl -sf "$aws_URL/__fake/requests" | jq '[.counts | to_entries[] |
+		select(.key | test("^POST /api/2.0/(sql/queries|sql/alerts|lakeview/dashboards|pipelines)$")) | .value] | add // 0'
+}
 c0=$(creates "$aws_URL")
+s0=$(sql_creates)
 m0=$(mutations "$aws_URL")
+check "the first migrate created 3 queries, 1 alert, 1 dashboard and 2 pipelines" test "$s0" -eq 7
 expect_exit 0 "a second migrate exits 0" migrate
 check "the second migrate changes nothing" test "$(mutations "$aws_URL")" -eq "$m0"
-check "... and creates nothing" test "$(creates "$aws_URL")" -eq "$c0"
+check "... and creates nothing" test "$(creates "$aws_URL")" -eq "$c0" -a "$(sql_creates)" -eq "$s0"
+
+# the rules changed a query, the alert, the dashboard and a pipeline: an
+# import updates each where it is (PATCH with update_mask, PUT of the
+# pipeline settings, dashboard PATCH and republish), creating nothing
+M=$T/migration/sql/mapped
+jq -c 'if .key == "Daily revenue by region" then .object.description = "changed" else . end' \
+	"$M/queries.jsonl" >q && mv q "$M/queries.jsonl"
+jq -c '.object.seconds_to_retrigger = 600' "$M/alerts.jsonl" >a && mv a "$M/alerts.jsonl"
+jq -c 'if .object.published then .object.published.embed_credentials = false |
+	.object.serialized_dashboard = (.object.serialized_dashboard | fromjson | .pages[0].displayName = "Changed" | tojson)
+	else . end' "$M/dashboards.jsonl" >d && mv d "$M/dashboards.jsonl"
+jq -c 'if .key == "clicks-hive-dlt" then .object.spec.development = false else . end' \
+	"$M/pipelines.jsonl" >p && mv p "$M/pipelines.jsonl"
+expect_exit 0 "import after the change exits 0" "$DBXMIG" import --dir "$T/migration" --session sql \
+	--profile AWS --only "$KINDS" --rate-limit 0
+fake_state "$aws_URL" aws3.json
+check "nothing is created by the update" test "$(creates "$aws_URL")" -eq "$c0" -a "$(sql_creates)" -eq "$s0"
+check "the query, the alert, the dashboard and the pipeline are updated in place" jq_ok '
+	[.queries[] | select(.display_name == "Daily revenue by region") | .description] == ["changed"] and
+	[.alerts[].seconds_to_retrigger] == [600] and
+	[.dashboards[] | select(.published) | .published.embed_credentials,
+	 (.serialized_dashboard | fromjson | .pages[0].displayName)] == [false, "Changed"] and
+	[.pipelines[] | select(.name == "clicks-hive-dlt") | .spec.development] == [false] and
+	(.queries | length) == 3 and (.dashboards | length) == 1 and (.pipelines | length) == 2' aws3.json
+expect_exit 0 "validate after the update exits 0" "$DBXMIG" validate --dir "$T/migration" --session sql --profile AWS
 done_testing
