@@ -54,8 +54,19 @@ static void test_contract_kinds(void **state)
 		const kind_def *k = kind_find(names[i]);
 		assert_non_null(k);
 		assert_string_equal(kind_name(k), names[i]);
+		assert_true(kind_supported(k));	/* CONTRACT.md's list, fully */
 	}
 	assert_true(kind_count() <= 64);
+	{
+		kind_set s;
+		dbx_err e = { 0 };
+		assert_int_equal(kind_select("users,groups,service_principals,instance_profiles,"
+					     "cluster_policies,instance_pools,clusters,jobs,workspace,repos,"
+					     "secrets,sql_warehouses,queries,dashboards,alerts,catalogs,"
+					     "global_init_scripts", NULL, &s, &e), 0);
+		assert_true(kind_in(s, kind_index(kind_find("dashboards"))));
+		assert_false(kind_in(s, kind_index(kind_find("sql_dashboards"))));	/* a kind of its own */
+	}
 }
 
 static size_t idx(const char *name)
