@@ -31,7 +31,7 @@ curl -sf "$aws_URL/__fake/requests" >req1.json
 
 check "the AWS fake rejected nothing" jq_ok '[.mutations[] | select(.status >= 400)] | length == 0' req1.json
 check "the target is an AWS workspace" jq_ok '.cloud == "aws"' aws.json
-for k in users groups service_principals cluster_policies instance_pools sql_warehouses global_init_scripts repos jobs; do
+for k in users groups service_principals cluster_policies instance_pools sql_warehouses global_init_scripts repos jobs queries alerts dashboards pipelines; do
 	check "$k: as many in the target as in the source" test \
 		"$(jq ".$k | length" aws.json)" -eq "$(jq ".$k | length" az.json)"
 done
