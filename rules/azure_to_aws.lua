@@ -761,6 +761,16 @@ local function managed_root(obj, what)
 end
 
 local function catalog(cat, ctx) managed_root(cat, "catalog") end
+local function schema(sch, ctx) managed_root(sch, "schema") end
+
+-- An external volume on storage no map names cannot be created on AWS.
+local function volume(vol, ctx)
+	if vol.volume_type == "EXTERNAL" and unmapped(vol.storage_location) then
+		vol.manual = ("external volume on Azure storage %s: copy its files to S3 and create it by hand, or %s")
+			:format(vol.storage_location, MAP_HINT)
+		dbx.warn(vol.manual)
+	end
+end
 
 -- Unity Catalog storage credentials: an Azure managed identity or service
 -- principal cannot move to AWS. With a line for the credential's name in
@@ -881,6 +891,8 @@ return {
 	external_location = external_location,
 	pipeline = pipeline,
 	catalog = catalog,
+	schema = schema,
+	volume = volume,
 	instance_pool = instance_pool,
 	secret_scope = secret_scope,
 	sql_warehouse = sql_warehouse,

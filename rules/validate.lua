@@ -156,6 +156,14 @@ return {
 	catalogs = {
 		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
 	},
+	schemas = {
+		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
+		-- a new catalog's default schema comes with it, ownerless
+		optional = { "owner" },
+	},
+	volumes = {
+		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
+	},
 
 	queries = {
 		sets = { "tags" },

@@ -432,7 +432,7 @@ int dataplan_run(const dataplan_opts *o)
 		goto out;
 	if (!p.shared && !p.copied && !p.nodata && !p.unmapped && !p.volumes)
 		fputs("\n-- no tables or volumes in this session (this build does not export Unity\n"
-		      "-- Catalog schemas, tables or volumes yet): nothing to plan\n", p.f);
+		      "-- Catalog tables yet): nothing to plan\n", p.f);
 	if (fflush(p.f) || ferror(p.f)) {
 		err_set(&err, ERR_IO, tmp, "cannot write the plan");
 		goto out;

@@ -509,7 +509,7 @@ out:
 	cJSON_Delete(rec);
 	ek->inflight--;
 	obj_free(o);
-	if (k->paging == KIND_PAGE_TREE)
+	if (k->paging == KIND_PAGE_TREE || k->parent)
 		tree_pump(ek);
 	else if (ek->list_deferred && ek->inflight <= run->high_water / 2)
 		list_next(ek);
@@ -870,6 +870,12 @@ static int list_submit(exp_kind *ek, const char *dir)
 	q[0] = '\0';
 	if (k->list_query)
 		QADD("%s", k->list_query);
+	if (k->parent) {
+		/* listed per parent: the "directory" is the parent's query
+		 * (catalog_name=x[&page_token=t]) */
+		QADD("%s", dir);
+		goto submit;
+	}
 	switch (k->paging) {
 	case KIND_PAGE_SCIM:
 		QADD("startIndex=%ld", ek->next_start);
@@ -907,6 +913,7 @@ static int list_submit(exp_kind *ek, const char *dir)
 	case KIND_PAGE_NONE:
 		break;
 	}
+submit:
 #undef QADD
 	c = calloc(1, sizeof *c);
 	if (!c)
@@ -1048,6 +1055,44 @@ static void tree_items(exp_kind *ek, const char *dir, cJSON *arr)
 	}
 }
 
+/* For each selected kind listed per object of ek's kind (UC schemas per
+ * catalog), queues the list query of every item of this page. */
+static void child_dirs(exp_kind *ek, const cJSON *arr)
+{
+	exp_run *run = ek->run;
+	const cJSON *it;
+
+	for (size_t i = 0; arr && i < kind_count(); i++) {
+		exp_kind *ck = &run->kinds[i];
+		const kind_def *c = kind_at(i);
+		if (!ck->opened || !c->parent || strcmp(c->parent, ek->k->name) != 0)
+			continue;
+		cJSON_ArrayForEach(it, arr) {
+			char q[3 * KEY_MAX + 64];
+			size_t n = 0;
+			int ok = 1;
+			for (const char *const *pq = c->parent_query; pq && pq[0] && ok; pq += 2) {
+				const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, pq[1]));
+				char *esc = v ? http_escape(v) : NULL;
+				int m = esc ? snprintf(q + n, sizeof q - n, "%s%s=%s", n ? "&" : "", pq[0], esc) : -1;
+				free(esc);
+				if (m < 0 || (size_t)m >= sizeof q - n)
+					ok = 0;
+				else
+					n += (size_t)m;
+			}
+			if (!ok || !n)
+				continue;	/* an item without the field names no parent */
+			if (push_dir(ck, q)) {
+				dbx_err e;
+				err_set(&e, ERR_FAILED, NULL, "cannot queue the listing");
+				list_failed(ck, q, &e);
+			}
+		}
+		tree_pump(ck);
+	}
+}
+
 static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 {
 	list_ctx *c = ud;
@@ -1057,13 +1102,13 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 	long got = 0;
 
 	(void)w;
-	if (k->paging == KIND_PAGE_TREE)
+	if (k->paging == KIND_PAGE_TREE || k->parent)
 		ek->dirs_busy--;
 	else
 		ek->list_busy = 0;
 	if (!json) {
 		list_failed(ek, c->dir ? c->dir : "(list)", err);
-		if (k->paging != KIND_PAGE_TREE)
+		if (k->paging != KIND_PAGE_TREE && !k->parent)
 			ek->list_done = 1;
 		goto out;
 	}
@@ -1072,11 +1117,36 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 		dbx_err e;
 		err_set(&e, ERR_PARSE, k->list_path, "\"%s\" is not an array", k->list_field);
 		list_failed(ek, c->dir ? c->dir : "(list)", &e);
-		if (k->paging != KIND_PAGE_TREE)
+		if (k->paging != KIND_PAGE_TREE && !k->parent)
 			ek->list_done = 1;
 		goto out;
 	}
 	got = arr ? cJSON_GetArraySize(arr) : 0;
+	child_dirs(ek, arr);
+	if (k->parent) {
+		/* one parent's page: the next page of the same parent is
+		 * another "directory"; an empty page with a token goes on */
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(json, "next_page_token");
+		if (cJSON_IsString(t) && t->valuestring[0] && c->dir) {
+			char *esc = http_escape(t->valuestring), *nd = NULL;
+			const char *pt = strstr(c->dir, "&page_token=");
+			size_t base = pt ? (size_t)(pt - c->dir) : strlen(c->dir);
+			if (esc && (nd = malloc(base + strlen(esc) + 16))) {
+				memcpy(nd, c->dir, base);
+				snprintf(nd + base, strlen(esc) + 16, "&page_token=%s", esc);
+			}
+			if (!nd || push_dir(ek, nd)) {
+				dbx_err e;
+				err_set(&e, ERR_FAILED, NULL, "cannot queue the next page");
+				list_failed(ek, c->dir, &e);
+			}
+			free(nd);
+			free(esc);
+		}
+		while (arr && arr->child)
+			obj_start(ek, cJSON_DetachItemViaPointer(arr, arr->child));
+		goto out;
+	}
 	/* the next page first: it then travels with this page's fetches */
 	if (k->paging != KIND_PAGE_TREE) {
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(json, "next_page_token");
@@ -1137,7 +1207,7 @@ static void list_cb(ws *w, void *ud, cJSON *json, const dbx_err *err)
 	}
 out:
 	cJSON_Delete(json);
-	if (k->paging == KIND_PAGE_TREE)
+	if (k->paging == KIND_PAGE_TREE || k->parent)
 		tree_pump(ek);
 	free(c->dir);
 	free(c);
@@ -1367,6 +1437,8 @@ int export_run(const export_opts *o)
 		exp_kind *ek = &run->kinds[i];
 		if (!kind_in(sel, i))
 			continue;
+		if (ek->k->parent)
+			continue;	/* listed as its parents' list items arrive */
 		if (ek->k->paging == KIND_PAGE_TREE) {
 			if (push_dir(ek, "/")) {
 				err_set(&err, ERR_IO, NULL, "out of memory");

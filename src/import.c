@@ -289,7 +289,11 @@ static const char *index_key(const kind_def *k, const char *key, char *buf, size
 
 /* Lists every object of k in the target into idx: kind "k" natural key ->
  * id (name: the object's state), kind "alt" key_alt -> id. */
-static int list_target(imp *x, const kind_def *k, idmap *idx, dbx_err *err)
+/* Lists every page of k on the target (with the parent query pq for kinds
+ * listed per parent, else NULL) into idx (when not NULL) and, duplicated,
+ * into the array `items` (when not NULL). */
+static int list_pages(imp *x, const kind_def *k, const char *pq, idmap *idx, cJSON *items,
+		      dbx_err *err)
 {
 	int rc = -1;
 	char *token = NULL;
@@ -298,7 +302,7 @@ static int list_target(imp *x, const kind_def *k, idmap *idx, dbx_err *err)
 	for (;;) {
 		char q[1024];
 		int n = 0;
-		const char *lq = k->list_query ? k->list_query : "";
+		const char *lq = pq ? pq : k->list_query ? k->list_query : "";
 		const char *sep = *lq ? "&" : "";
 		char *tok = token ? http_escape(token) : NULL;
 		switch (k->paging) {
@@ -340,6 +344,10 @@ static int list_target(imp *x, const kind_def *k, idmap *idx, dbx_err *err)
 		cJSON_ArrayForEach(it, arr) {
 			char kb[1024], ib[1024];
 			const char *key = kind_key_of(k, it, kb, sizeof kb);
+			if (items)
+				cJSON_AddItemToArray(items, cJSON_Duplicate(it, 1));
+			if (!idx)
+				continue;
 			const char *id = kind_id_of(k, it, ib, sizeof ib);
 			const char *state = jstr(it, "state");
 			char lk[1024];
@@ -379,6 +387,53 @@ out:
 	free(token);
 	cJSON_Delete(page);
 	return rc;
+}
+
+/* The list query of one parent item for the child kind c
+ * ("catalog_name=x&schema_name=y"); NULL when a field is missing. */
+static const char *parent_query(const kind_def *c, const cJSON *parent, char *q, size_t size)
+{
+	size_t n = 0;
+	for (const char *const *pq = c->parent_query; pq && pq[0]; pq += 2) {
+		const char *v = jstr(parent, pq[1]);
+		char *esc = v ? http_escape(v) : NULL;
+		int m = esc ? snprintf(q + n, size - n, "%s%s=%s", n ? "&" : "", pq[0], esc) : -1;
+		free(esc);
+		if (m < 0 || (size_t)m >= size - n)
+			return NULL;
+		n += (size_t)m;
+	}
+	return n ? q : NULL;
+}
+
+/* Every item of k on the target into `items`, parents first for kinds
+ * listed per parent (tables: catalogs, then schemas, then tables). */
+static int list_all(imp *x, const kind_def *k, idmap *idx, cJSON *items, dbx_err *err)
+{
+	if (!k->parent)
+		return list_pages(x, k, NULL, idx, items, err);
+	const kind_def *pk = kind_find(k->parent);
+	cJSON *parents = cJSON_CreateArray();
+	const cJSON *p;
+	int rc = -1;
+	if (!pk || !parents || list_all(x, pk, NULL, parents, err))
+		goto out;
+	cJSON_ArrayForEach(p, parents) {
+		char q[1024];
+		if (!parent_query(k, p, q, sizeof q))
+			continue;
+		if (list_pages(x, k, q, idx, items, err))
+			goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(parents);
+	return rc;
+}
+
+static int list_target(imp *x, const kind_def *k, idmap *idx, dbx_err *err)
+{
+	return list_all(x, k, idx, NULL, err);
 }
 
 /* ------------------------------------------------------- items: records */

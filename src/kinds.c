@@ -99,6 +99,27 @@ static void finish_sql_dashboard(cJSON *obj)
 					"dashboards/migrate) and export dashboards again");
 }
 
+/* Every catalog has an information_schema, made and owned by the system:
+ * the target's catalogs get their own. */
+static const char *skip_schema(const cJSON *obj)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, "name");
+
+	return cJSON_IsString(n) && strcmp(n->valuestring, "information_schema") == 0
+		? "built-in information_schema" : NULL;
+}
+
+/* A managed volume lives in its schema's managed storage: its location is
+ * the metastore's to pick (create refuses one), and its files are named by
+ * their /Volumes path (data-plan), so the record leaves it out. */
+static void finish_volume(cJSON *obj)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "volume_type");
+
+	if (cJSON_IsString(t) && strcmp(t->valuestring, "MANAGED") == 0)
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, "storage_location");
+}
+
 /* ---- read-only fields (kept in the export, stripped at import) ---- */
 static const char *const ro_scim[] = { "id", "meta", "groups", NULL };
 static const char *const ro_group[] = { "id", "meta", "groups", NULL };	/* membership is set on the parent */
@@ -139,6 +160,9 @@ static const char *const ro_cred[] = { "id", "full_name", "isolation_mode", "use
 	"aws_iam_role.external_id", "aws_iam_role.unity_catalog_iam_arn",
 	"azure_managed_identity.credential_id", RO_UC, NULL };
 static const char *const ro_extloc[] = { "id", "credential_id", "isolation_mode", "fallback", RO_UC, NULL };
+static const char *const ro_schema[] = { "schema_id", "full_name", "catalog_type", "storage_location",
+	"effective_predictive_optimization_flag", RO_UC, NULL };
+static const char *const ro_volume[] = { "volume_id", "full_name", RO_UC, NULL };
 static const char *const ro_catalog[] = { "id", "full_name", "catalog_type", "securable_type",
 	"storage_location", "isolation_mode", "effective_predictive_optimization_flag",
 	"provisioning_info", RO_UC, NULL };
@@ -167,13 +191,18 @@ static const kind_ref refs_uc[] = {
 	{ NULL, NULL },
 };
 /* Unity Catalog grants of a securable: GET permissions/<type>/<name> */
-#define X_UC_GRANTS(type) \
-	{ "grants", "/api/2.1/unity-catalog/permissions/" type "/{id}", NULL, "name", \
+#define X_UC_GRANTS_OF(type, from) \
+	{ "grants", "/api/2.1/unity-catalog/permissions/" type "/{id}", NULL, from, \
 	  "privilege_assignments", NULL, NULL, NULL, NULL, 0 }
+#define X_UC_GRANTS(type) X_UC_GRANTS_OF(type, "name")
 #define X_END { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 static const kind_extra x_cred[] = { X_UC_GRANTS("storage_credential"), X_END };
 static const kind_extra x_extloc[] = { X_UC_GRANTS("external_location"), X_END };
 static const kind_extra x_catalog[] = { X_UC_GRANTS("catalog"), X_END };
+static const kind_extra x_schema[] = { X_UC_GRANTS_OF("schema", "full_name"), X_END };
+static const kind_extra x_volume[] = { X_UC_GRANTS_OF("volume", "full_name"), X_END };
+static const char *const pq_catalog[] = { "catalog_name", "name", NULL };
+static const char *const pq_schema[] = { "catalog_name", "catalog_name", "schema_name", "name", NULL };
 static const kind_ref refs_secret[] = {
 	{ "acls[].principal", "principal_names" },
 	{ NULL, NULL },
@@ -393,18 +422,28 @@ static const kind_def registry[] = {
 	/* Not handled yet: listed per catalog / schema (export lists top-level
 	 * collections only), tables and views by SQL; the Hive metastore
 	 * through the statement API. Named so --only says so. */
-	{ .name = "schemas", .singular = "schema", .supported = 0,
+	{ .name = "schemas", .singular = "schema", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/schemas", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "schemas", .key_field = "full_name", .key_unique = 1,
-	  .read_only = ro_none, .refs = refs_uc },
+	  .parent = "catalogs", .parent_query = pq_catalog, .skip = skip_schema,
+	  .read_only = ro_schema, .refs = refs_uc, .extras = x_schema,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.1/unity-catalog/schemas",
+		   .grants_path = "/api/2.1/unity-catalog/permissions/schema/{id}",
+		   .update_method = "PATCH", .update_path = "/api/2.1/unity-catalog/schemas/{id}",
+		   .update_keep = upd_uc } },
 	{ .name = "tables", .singular = "table", .supported = 0,
 	  .list_path = "/api/2.1/unity-catalog/tables", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "tables", .key_field = "full_name", .key_unique = 1,
 	  .read_only = ro_none, .refs = refs_uc },
-	{ .name = "volumes", .singular = "volume", .supported = 0,
+	{ .name = "volumes", .singular = "volume", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/volumes", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "volumes", .key_field = "full_name", .key_unique = 1,
-	  .read_only = ro_none, .refs = refs_uc },
+	  .parent = "schemas", .parent_query = pq_schema,
+	  .read_only = ro_volume, .refs = refs_uc, .extras = x_volume, .finish = finish_volume,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.1/unity-catalog/volumes",
+		   .grants_path = "/api/2.1/unity-catalog/permissions/volume/{id}",
+		   .update_method = "PATCH", .update_path = "/api/2.1/unity-catalog/volumes/{id}",
+		   .update_keep = upd_uc } },
 	{ .name = "hive_metastore", .singular = "hive_database", .supported = 0,
 	  .list_path = "/api/2.0/sql/statements", .list_field = "result", .key_field = "name",
 	  .key_unique = 1,
@@ -643,6 +682,23 @@ int kind_select(const char *only, const char *skip, kind_set *out, dbx_err *err)
 	}
 	if (skip && *skip && parse_list(skip, "--skip", 0, &sk, err))
 		return -1;
-	*out = sel & ~sk;
+	/* kinds listed per parent: a kind named in --only brings its parents
+	 * (last first: parents sit earlier in the registry); one whose parent
+	 * is not selected is left out */
+	if (only && *only)
+		for (size_t i = NKINDS; i-- > 0;)
+			if (kind_in(sel, i) && registry[i].parent && !kind_in(sk, i)) {
+				const kind_def *p = kind_find(registry[i].parent);
+				if (p && !kind_in(sk, kind_index(p)))
+					sel |= 1ull << kind_index(p);
+			}
+	sel &= ~sk;
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kind_in(sel, i) && registry[i].parent) {
+			const kind_def *p = kind_find(registry[i].parent);
+			if (!p || !kind_in(sel, kind_index(p)))
+				sel &= ~(1ull << i);
+		}
+	*out = sel;
 	return 0;
 }

@@ -151,6 +151,15 @@ struct kind_def {
 	kind_finish_fn finish;		/* or NULL */
 
 	kind_import imp;		/* import: how objects are written (zero: not written) */
+
+	/* Listed once per object of another kind (Unity Catalog schemas per
+	 * catalog): `parent` names that kind (earlier in the registry);
+	 * `parent_query` holds pairs, NULL terminated, of a list query
+	 * parameter and the parent list item's field that gives its value.
+	 * Selecting such a kind with --only selects its parents too; without
+	 * its parent selected (--skip catalogs) it is left out. */
+	const char *parent;
+	const char *const *parent_query;
 };
 
 /* Every kind, in dependency order; kind_count() entries. */

@@ -99,19 +99,19 @@ check "the target adds no entry but implicit owners" sh -c '
 	done <perm.extra'
 check "every schedule, trigger and continuous run is paused" jq_ok '
 	[.jobs[].settings | (.schedule, .trigger, .continuous) | select(. != null) | select(.pause_status != "PAUSED")] | length == 0' aws.json
-for k in storage_credentials external_locations catalogs; do
+for k in storage_credentials external_locations catalogs schemas volumes; do
 	check "$k: as many in the target as in the source" test \
 		"$(jq ".$k | length" aws.json)" -eq "$(jq ".$k | length" az.json)"
 done
 check "Unity Catalog storage is on S3, through the storage map" sh -c '
-	! jq -c ".storage_credentials, .external_locations, .catalogs" aws.json | grep -Eq "abfss://|core\.windows\.net|azure_" &&
+	! jq -c ".storage_credentials, .external_locations, .catalogs, .schemas, .volumes" aws.json | grep -Eq "abfss://|core\.windows\.net|azure_" &&
 	jq -e "[.external_locations[].url | select(startswith(\"s3://contoso-\"))] | length == 2" aws.json >/dev/null &&
 	jq -e "[.catalogs[] | select(.name == \"contoso_prod\") | .storage_root] == [\"s3://contoso-curated/uc/contoso_prod\"]" aws.json >/dev/null'
 check "the storage credential is the mapped IAM role" jq_ok '
 	[.storage_credentials[].aws_iam_role.role_arn] == ["arn:aws:iam::123456789012:role/contoso-uc-access"]' aws.json
 uc_grants() {	# STATE: the grants on the migrated securables, one line per principal
 	jq -r '(([.service_principals[] | {key: .applicationId, value: .displayName}] | from_entries) as $sp |
-		.grants[] | select(.securable_type | IN("catalog", "external_location", "storage_credential")) |
+		.grants[] | select(.securable_type | IN("catalog", "schema", "volume", "external_location", "storage_credential")) |
 		. as $g | .privilege_assignments[] |
 		[$g.securable_type, $g.full_name, ($sp[.principal] // .principal), (.privileges | sort | join(","))] | @tsv)' "$1" |
 		sed 's/@contoso\.com/@example.org/Ig' | tr 'A-Z' 'a-z' | sort

@@ -14,6 +14,7 @@ def ids:
     (.external_locations[]? | {key: .id, value: ("location:" + .name)}),
     (.catalogs[]?           | {key: .id, value: ("catalog:" + .name)}),
     (.schemas[]?            | {key: .schema_id, value: ("schema:" + .full_name)}),
+    (.volumes[]?            | {key: .volume_id, value: ("volume:" + .full_name)}),
     (.service_principals[]? | {key: (.id|tostring), value: ("sp:" + .displayName)},
                               {key: (.applicationId // "" | tostring), value: ("sp:" + .displayName)}),
     (.cluster_policies[]?   | {key: .policy_id, value: ("policy:" + .name)}),
@@ -29,6 +30,8 @@ def ids:
     (.pipelines[]?          | {key: .pipeline_id, value: ("pipeline:" + .name)}),
     (.workspace[]?          | {key: (.object_id|tostring), value: ("ws:" + .path)})
   ] | map(select(.key != null and .key != "")) | from_entries;
+# a managed volume lives where the target metastore puts it
+(if .volumes then .volumes |= map(if .volume_type == "MANAGED" then del(.storage_location) else . end) else . end) |
 . as $s | ($s | ids) as $m |
 walk(
   if type == "object" then
