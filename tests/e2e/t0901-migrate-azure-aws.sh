@@ -122,6 +122,11 @@ check "Unity Catalog grants are carried over, principal by principal" sh -c '[ -
 check "UC owners follow the users" jq_ok '
 	[.catalogs[], .external_locations[] | .owner | select(test("@contoso"; "i"))] | length == 0' aws.json
 check "validation found no difference" grep -q "no differences" migrate1.out
+expect_exit 0 "data-plan of the migrated session" "$DBXMIG" data-plan --dir migration --session e2e
+check "... plans both volumes' files and moves none" sh -c '
+	grep -q "2 volume(s)" out.txt && grep -q "dbxmig moved no data" out.txt &&
+	grep -qF -- "-- [copy] the files of abfss://raw@contosolake.dfs.core.windows.net/landing to s3://contoso-raw/landing" migration/e2e/data-plan.sql &&
+	grep -qF "/Volumes/sandbox/churn/models (source) to /Volumes/sandbox/churn/models (target)" migration/e2e/data-plan.sql'
 
 # a second migrate of the finished session: nothing is created
 c0=$(creates "$aws_URL")
