@@ -12,6 +12,7 @@ write_cfg cfg AZ "$az_URL" tok
 export DATABRICKS_CONFIG_FILE=$T/cfg
 X="$DBXMIG export --profile AZ --cloud azure --rate-limit 0"
 
+jqq() { jq "$@" >/dev/null; }
 keys() { jq -r .key "migration/$1/export/$2.jsonl" 2>/dev/null | sort; }
 
 expect_exit 0 "export --only schemas,volumes" $X --session a --only schemas,volumes
@@ -23,10 +24,10 @@ check "... said as skipped" contains out.txt "built-in information_schema"
 jq -r '.[].full_name' "$SEED/volumes.json" | sort >want.volumes
 keys a volumes >got.volumes
 check "every volume once" cmp -s want.volumes got.volumes
-check "grants come with them" jq -e -s '[.[] | select(.key == "contoso_prod.sales") | .object.grants[].principal] | sort == ["analysts", "frank.mueller@contoso.com"]' \
-	migration/a/export/schemas.jsonl >/dev/null
-check "a managed volume's record has no location" jq -e -s \
-	'[.[] | select(.object.volume_type == "MANAGED") | .object.storage_location] == [null]' migration/a/export/volumes.jsonl >/dev/null
+check "grants come with them" jqq -e -s '[.[] | select(.key == "contoso_prod.sales") | .object.grants[].principal] | sort == ["analysts", "frank.mueller@contoso.com"]' \
+	migration/a/export/schemas.jsonl
+check "a managed volume's record has no location" jqq -e -s \
+	'[.[] | select(.object.volume_type == "MANAGED") | .object.storage_location] == [null]' migration/a/export/volumes.jsonl
 n=$(curl -sf "$az_URL/__fake/requests" | jq '[.counts | to_entries[] | select(.key | test("GET .*/unity-catalog/schemas")) | .value] | add')
 check "schemas were listed page by page ($n requests)" test "$n" -gt "$(jq length "$SEED/catalogs.json")"
 
