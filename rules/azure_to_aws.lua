@@ -763,6 +763,16 @@ end
 local function catalog(cat, ctx) managed_root(cat, "catalog") end
 local function schema(sch, ctx) managed_root(sch, "schema") end
 
+-- An external table on storage no map names cannot be created on AWS
+-- (export marks the tables the API cannot create at all).
+local function tbl(t, ctx)
+	if t.table_type == "EXTERNAL" and t.manual == nil and unmapped(t.storage_location) then
+		t.manual = ("external table on Azure storage %s: copy its files to S3 and create it by hand, or %s")
+			:format(t.storage_location, MAP_HINT)
+		dbx.warn(t.manual)
+	end
+end
+
 -- An external volume on storage no map names cannot be created on AWS.
 local function volume(vol, ctx)
 	if vol.volume_type == "EXTERNAL" and unmapped(vol.storage_location) then
@@ -892,6 +902,7 @@ return {
 	pipeline = pipeline,
 	catalog = catalog,
 	schema = schema,
+	table = tbl,
 	volume = volume,
 	instance_pool = instance_pool,
 	secret_scope = secret_scope,

@@ -161,6 +161,11 @@ return {
 		-- a new catalog's default schema comes with it, ownerless
 		optional = { "owner" },
 	},
+	tables = {
+		-- export's note on tables import cannot create (the target's too)
+		ignore = { "manual" },
+		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
+	},
 	volumes = {
 		keyed = uc_grants.keyed, sets = uc_grants.sets, refs = uc_grants.refs,
 	},

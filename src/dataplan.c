@@ -431,8 +431,8 @@ int dataplan_run(const dataplan_opts *o)
 	    plan_kind(&p, st, "volumes", plan_volume, &dropped, &err))
 		goto out;
 	if (!p.shared && !p.copied && !p.nodata && !p.unmapped && !p.volumes)
-		fputs("\n-- no tables or volumes in this session (this build does not export Unity\n"
-		      "-- Catalog tables yet): nothing to plan\n", p.f);
+		fputs("\n-- no tables or volumes in this session (export them: --only tables,volumes):\n"
+		      "-- nothing to plan\n", p.f);
 	if (fflush(p.f) || ferror(p.f)) {
 		err_set(&err, ERR_IO, tmp, "cannot write the plan");
 		goto out;

@@ -109,6 +109,33 @@ static const char *skip_schema(const cJSON *obj)
 		? "built-in information_schema" : NULL;
 }
 
+/* The REST API creates external Delta tables only (POST tables); the rest
+ * are made by SQL or by what fills them: the record says how, and import
+ * reports it as manual. */
+static void finish_table(cJSON *obj)
+{
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "table_type"));
+	const char *f = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "data_source_format"));
+	char why[300];
+
+	if (cJSON_HasObjectItem(obj, "manual") || !t)
+		return;
+	if (strcmp(t, "EXTERNAL") == 0 && f && strcmp(f, "DELTA") == 0)
+		return;
+	if (strcmp(t, "VIEW") == 0)
+		snprintf(why, sizeof why, "view: create it on the target from its view_definition "
+			 "(CREATE VIEW ... AS ...) once the tables it reads exist");
+	else if (strcmp(t, "MANAGED") == 0)
+		snprintf(why, sizeof why, "managed table: created with its data by the statements of "
+			 "dbxmig data-plan (Delta Sharing + DEEP CLONE)");
+	else if (strcmp(t, "EXTERNAL") == 0)
+		snprintf(why, sizeof why, "external %.40s table: create it by SQL once its files are copied "
+			 "(dbxmig data-plan)", f ? f : "non-Delta");
+	else
+		snprintf(why, sizeof why, "%.40s: created on the target by the pipeline that defines it", t);
+	cJSON_AddStringToObject(obj, "manual", why);
+}
+
 /* A managed volume lives in its schema's managed storage: its location is
  * the metastore's to pick (create refuses one), and its files are named by
  * their /Volumes path (data-plan), so the record leaves it out. */
@@ -162,6 +189,8 @@ static const char *const ro_cred[] = { "id", "full_name", "isolation_mode", "use
 static const char *const ro_extloc[] = { "id", "credential_id", "isolation_mode", "fallback", RO_UC, NULL };
 static const char *const ro_schema[] = { "schema_id", "full_name", "catalog_type", "storage_location",
 	"effective_predictive_optimization_flag", RO_UC, NULL };
+static const char *const ro_table[] = { "table_id", "full_name", "data_access_configuration_id",
+	"deleted_at", "effective_predictive_optimization_flag", "pipeline_id", RO_UC, NULL };
 static const char *const ro_volume[] = { "volume_id", "full_name", RO_UC, NULL };
 static const char *const ro_catalog[] = { "id", "full_name", "catalog_type", "securable_type",
 	"storage_location", "isolation_mode", "effective_predictive_optimization_flag",
@@ -200,6 +229,7 @@ static const kind_extra x_cred[] = { X_UC_GRANTS("storage_credential"), X_END };
 static const kind_extra x_extloc[] = { X_UC_GRANTS("external_location"), X_END };
 static const kind_extra x_catalog[] = { X_UC_GRANTS("catalog"), X_END };
 static const kind_extra x_schema[] = { X_UC_GRANTS_OF("schema", "full_name"), X_END };
+static const kind_extra x_table[] = { X_UC_GRANTS_OF("table", "full_name"), X_END };
 static const kind_extra x_volume[] = { X_UC_GRANTS_OF("volume", "full_name"), X_END };
 static const char *const pq_catalog[] = { "catalog_name", "name", NULL };
 static const char *const pq_schema[] = { "catalog_name", "catalog_name", "schema_name", "name", NULL };
@@ -431,10 +461,13 @@ static const kind_def registry[] = {
 		   .grants_path = "/api/2.1/unity-catalog/permissions/schema/{id}",
 		   .update_method = "PATCH", .update_path = "/api/2.1/unity-catalog/schemas/{id}",
 		   .update_keep = upd_uc } },
-	{ .name = "tables", .singular = "table", .supported = 0,
+	{ .name = "tables", .singular = "table", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/tables", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "tables", .key_field = "full_name", .key_unique = 1,
-	  .read_only = ro_none, .refs = refs_uc },
+	  .parent = "schemas", .parent_query = pq_schema, .finish = finish_table,
+	  .read_only = ro_table, .refs = refs_uc, .extras = x_table,
+	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.1/unity-catalog/tables",
+		   .grants_path = "/api/2.1/unity-catalog/permissions/table/{id}" } },
 	{ .name = "volumes", .singular = "volume", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/volumes", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "volumes", .key_field = "full_name", .key_unique = 1,

@@ -107,6 +107,10 @@ check "Unity Catalog storage is on S3, through the storage map" sh -c '
 	! jq -c ".storage_credentials, .external_locations, .catalogs, .schemas, .volumes" aws.json | grep -Eq "abfss://|core\.windows\.net|azure_" &&
 	jq -e "[.external_locations[].url | select(startswith(\"s3://contoso-\"))] | length == 2" aws.json >/dev/null &&
 	jq -e "[.catalogs[] | select(.name == \"contoso_prod\") | .storage_root] == [\"s3://contoso-curated/uc/contoso_prod\"]" aws.json >/dev/null'
+check "external Delta tables land; the others are manual follow-ups" sh -c '
+	[ "$(jq -c "[.tables[] | .full_name] | sort" aws.json)" = "$(jq -c "[.tables[] | select(.table_type == \"EXTERNAL\" and .data_source_format == \"DELTA\") | .full_name] | sort" az.json)" ] &&
+	[ "$(jq "[.tables[].storage_location | select(startswith(\"s3://contoso-raw/\"))] | length" aws.json)" -ge 1 ] &&
+	[ "$(grep -c "\"kind\":\"tables\"" migration/e2e/import/manual.jsonl)" -eq $(($(jq ".tables | length" az.json) - $(jq ".tables | length" aws.json))) ]'
 check "the storage credential is the mapped IAM role" jq_ok '
 	[.storage_credentials[].aws_iam_role.role_arn] == ["arn:aws:iam::123456789012:role/contoso-uc-access"]' aws.json
 uc_grants() {	# STATE: the grants on the migrated securables, one line per principal
@@ -125,6 +129,7 @@ check "validation found no difference" grep -q "no differences" migrate1.out
 expect_exit 0 "data-plan of the migrated session" "$DBXMIG" data-plan --dir migration --session e2e
 check "... plans both volumes' files and moves none" sh -c '
 	grep -q "2 volume(s)" out.txt && grep -q "dbxmig moved no data" out.txt &&
+	grep -q "2 table(s) through Delta Sharing, 2 by file copy, 1 without data" out.txt &&
 	grep -qF -- "-- [copy] the files of abfss://raw@contosolake.dfs.core.windows.net/landing to s3://contoso-raw/landing" migration/e2e/data-plan.sql &&
 	grep -qF "/Volumes/sandbox/churn/models (source) to /Volumes/sandbox/churn/models (target)" migration/e2e/data-plan.sql'
 

@@ -18,7 +18,7 @@ curl -sf "$clean_URL/__fake/requests" >ref.req
 total=$(jq .total ref.req)
 check "the reference export made requests ($total)" test "$total" -gt 20
 
-PERM_KINDS="cluster_policies instance_pools clusters jobs workspace repos sql_warehouses queries alerts dashboards sql_dashboards pipelines storage_credentials external_locations catalogs schemas volumes"
+PERM_KINDS="cluster_policies instance_pools clusters jobs workspace repos sql_warehouses queries alerts dashboards sql_dashboards pipelines storage_credentials external_locations catalogs schemas tables volumes"
 perm_lines() { n=0; for k in $PERM_KINDS; do
 	[ -f "migration/s/export/$k.jsonl" ] && n=$((n + $(grep -c '' "migration/s/export/$k.jsonl")))
 	done; echo $n; }

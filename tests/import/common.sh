@@ -15,6 +15,7 @@ def ids:
     (.catalogs[]?           | {key: .id, value: ("catalog:" + .name)}),
     (.schemas[]?            | {key: .schema_id, value: ("schema:" + .full_name)}),
     (.volumes[]?            | {key: .volume_id, value: ("volume:" + .full_name)}),
+    (.tables[]?             | {key: .table_id, value: ("table:" + .full_name)}),
     (.service_principals[]? | {key: (.id|tostring), value: ("sp:" + .displayName)},
                               {key: (.applicationId // "" | tostring), value: ("sp:" + .displayName)}),
     (.cluster_policies[]?   | {key: .policy_id, value: ("policy:" + .name)}),
