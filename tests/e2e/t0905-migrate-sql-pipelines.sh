@@ -145,5 +145,6 @@ check "the query, the alert, the dashboard and the pipeline are updated in place
 	 (.serialized_dashboard | fromjson | .pages[0].displayName)] == [false, "Changed"] and
 	[.pipelines[] | select(.name == "clicks-hive-dlt") | .spec.development] == [false] and
 	(.queries | length) == 3 and (.dashboards | length) == 1 and (.pipelines | length) == 2' aws3.json
-expect_exit 0 "validate after the update exits 0" "$DBXMIG" validate --dir "$T/migration" --session sql --profile AWS
+expect_exit 0 "validate after the update exits 0" "$DBXMIG" validate --dir "$T/migration" --session sql --profile AWS \
+	--settings "$ROOT/rules/validate.lua"
 done_testing
