@@ -7,6 +7,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/fault/matrix.sh"
 tab=$(printf '\t')
+# Backoff long enough to outlast a restart even under a loaded sanitizer
+# run (full jitter: with 20 ms steps ten tries can end within seconds).
+export DBXMIG_RETRY_BASE_MS=100
 
 # restart NAME AFTER_S ARGS..: stops fake NAME after AFTER_S seconds and
 # starts it again on its port from its saved state (ARGS: its options).
