@@ -980,6 +980,11 @@ static int pump(ws *w)
 	return w->inflight > 0 || w->queue != NULL;
 }
 
+void http_abort(ws *w, const dbx_err *e)
+{
+	set_fatal(w, e);
+}
+
 int http_run(ws *w, dbx_err *err)
 {
 	w->depth++;

@@ -84,6 +84,11 @@ int http_submit(ws *w, const char *method, const char *path, const char *query,
  * on a fatal client error (authentication lost: err says so). Per-request
  * failures go to the callbacks, not here. */
 int http_run(ws *w, dbx_err *err);
+/* Makes `e` fatal for the workspace, as a lost authentication is: nothing
+ * queued is sent any more (each callback gets `e`), requests already in
+ * flight finish, and http_run() returns -1 with `e`. For a caller that can
+ * no longer record what its requests do (its journal cannot be written). */
+void http_abort(ws *w, const dbx_err *e);
 
 /* URL-escapes s into a new string (caller frees). */
 char *http_escape(const char *s);

@@ -92,6 +92,8 @@ struct imp {
 	idmap *gave_up;		/* members/permissions that failed for good: not retried */
 	progress *prog;		/* live line of the kind being imported, or NULL */
 	idmap *cut_done;	/* "target:<kind>/<id>" un-paused by cutover: never paused again */
+	int dead;		/* a journal write failed: nothing more is sent */
+	dbx_err dead_err;	/* why (names the file, says the errno) */
 };
 
 /* ---------------------------------------------------------------- utils */
@@ -462,6 +464,8 @@ static void say_plan(imp *x, const char *verb, const item *it, const char *why)
 }
 
 /* Records a manual follow-up (not a failure). */
+static void stop_run(imp *x, const dbx_err *e);
+
 static void manual(imp *x, const kind_def *k, const char *key, const char *name, const char *why)
 {
 	cnt_of(x, k)->manual++;
@@ -482,15 +486,38 @@ static void manual(imp *x, const kind_def *k, const char *key, const char *name,
 	cJSON_Delete(rec);
 	if (r == 0)
 		return;
-bad:;
+bad:
+	if (e.cls == ERR_IO) {
+		stop_run(x, &e);
+		return;
+	}
 	char buf[1600];
 	log_error("%s", err_str(&e, buf, sizeof buf));
+}
+
+/* A write to the session (the journal, cutover, manual) failed: an object
+ * created now would land with no record of it, so the run stops here.
+ * Requests still queued are not sent; those in flight finish unrecorded
+ * (the next run finds them in the target by their natural key). */
+static void stop_run(imp *x, const dbx_err *e)
+{
+	if (x->dead)
+		return;
+	x->dead = 1;
+	x->dead_err = *e;
+	if (x->dead_err.cls == ERR_NONE)
+		x->dead_err.cls = ERR_IO;
+	err_prefix(&x->dead_err, "import stopped, the session cannot be written");
+	if (x->w)
+		http_abort(x->w, &x->dead_err);
 }
 
 static void item_fail(item *it, const dbx_err *e)
 {
 	imp *x = it->x;
 	dbx_err copy = *e;
+	if (x->dead)
+		return;	/* stopped: not a failure of this object */
 	char where[512];
 	snprintf(where, sizeof where, "%s \"%s\"", kind_name(it->k), it->name ? it->name : it->key);
 	if (!copy.where[0] || copy.cls != ERR_HTTP)
@@ -793,7 +820,10 @@ static void land(item *it)
 		    it->name, it->tid);
 	return;
 bad:
-	item_fail(it, &e);
+	if (e.cls == ERR_IO)
+		stop_run(x, &e);
+	else
+		item_fail(it, &e);
 }
 
 static const cJSON *secret_value(imp *x, const char *scope, const char *key)
@@ -1401,7 +1431,7 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 		x->progress = 0;
 		x->final = x->round == MAX_ROUNDS - 1;
 		size_t started = 0;
-		for (size_t i = 0; i < items.n; i++) {
+		for (size_t i = 0; i < items.n && !x->dead; i++) {
 			item *it = items.v[i];
 			if (it->st == IT_DONE || it->st == IT_FAILED)
 				continue;
@@ -1429,6 +1459,10 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 		}
 		if (started && !x->o->dry_run && http_run(x->w, err) < 0)
 			goto out;
+		if (x->dead) {
+			*err = x->dead_err;
+			goto out;
+		}
 		size_t unsure = 0, deferred = 0;
 		for (size_t i = 0; i < items.n; i++) {
 			item *it = items.v[i];
@@ -1515,8 +1549,10 @@ static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	}
 	cJSON_Delete(json);
 	dbx_err pe = { 0 };
-	if (idmap_put_hash(it->x->ids, "group_members", it->src_id, it->tid, it->name, it->hash, &pe) < 0)
-		item_fail(it, &pe);
+	if (idmap_put_hash(it->x->ids, "group_members", it->src_id, it->tid, it->name, it->hash, &pe) < 0) {
+		stop_run(it->x, &pe);
+		return;
+	}
 	it->st = IT_DONE;
 }
 
@@ -1592,6 +1628,10 @@ static int members_pass(imp *x, const kind_def *k, dbx_err *err)
 	}
 	if (!x->o->dry_run && http_run(x->w, err) < 0)
 		goto out;
+	if (x->dead) {
+		*err = x->dead_err;
+		goto out;
+	}
 	for (size_t i = 0; i < items.n; i++)
 		if (items.v[i]->st == IT_FAILED)
 			idmap_put(x->gave_up, "group_members", items.v[i]->src_id, "", NULL, err);
@@ -1639,7 +1679,7 @@ static void on_perms(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	dbx_err pe = { 0 };
 	snprintf(pk, sizeof pk, "permissions/%s", kind_name(it->k));
 	if (idmap_put_hash(it->x->ids, pk, it->src_id, it->tid, it->name, it->hash, &pe) < 0)
-		item_fail(it, &pe);
+		stop_run(it->x, &pe);
 }
 
 /* Every workspace has these two groups (any cloud); SCIM does not list them. */
@@ -1793,6 +1833,10 @@ static int perms_pass(imp *x, kind_set sel, const principals *pr, dbx_err *err)
 	}
 	if (started && http_run(x->w, err) < 0)
 		goto out;
+	if (x->dead) {
+		*err = x->dead_err;
+		goto out;
+	}
 	for (size_t i = 0; i < items.n; i++)
 		if (items.v[i]->st == IT_FAILED) {
 			snprintf(pk, sizeof pk, "permissions/%s", kind_name(items.v[i]->k));
@@ -2098,6 +2142,10 @@ int import_run(const import_opts *o)
 			goto hard;
 		if (has_members(k) && import_members(&x, k, &err) < 0)
 			goto hard;
+		if (x.dead) {
+			err = x.dead_err;
+			goto hard;
+		}
 	}
 	/* permissions of every object, once every kind exists */
 	pr.users = idmap_mem();

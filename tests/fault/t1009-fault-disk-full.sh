@@ -53,11 +53,20 @@ migrate c CLEAN >c.out 2>c.err
 crc=$?
 full "$T/migration/m/import" 2000 sh -c 'cd "$1" && shift && exec "$@"' - "$ROOT" "$DBXMIG" migrate --dir "$T/migration" \
 	--session m --from SRC --to FULL --cloud azure --rules rules/azure_to_aws.lua --rules rules/users.lua \
-	--var email_domain_from=contoso.com --var email_domain_to=example.org >out.txt 2>err.txt
+	--var email_domain_from=contoso.com --var email_domain_to=example.org --parallel 1 >out.txt 2>err.txt
 rc=$?
 check "migrate on a full disk fails (exit $rc)" test "$rc" -ne 0
 check "the message says the disk is full" grep -q "No space left on device" err.txt
+check "the message names the journal" grep -q "$T/migration/m/import/ids.jsonl" err.txt
+check "no object failed one by one after it" test ! -s "$T/migration/m/logs/failed_import_"*.jsonl
 sed -n '1,3s/^/# /p' err.txt
+# one request at a time: every POST that reached the target is journaled,
+# but for the one in flight when the journal write failed
+curl -sf "$full_URL/__fake/requests" >req.json
+posts=$(jq '[.mutations[] | select(.method == "POST")] | length' req.json)
+lines=$(wc -l <"$T/migration/m/import/ids.jsonl")
+echo "# $posts POSTs reached the target, $lines objects journaled"
+check "no POST after the failure but the one in flight" test "$posts" -le $((lines + 1))
 expect_exit "$crc" "migrate again with space: exits as a clean migrate ($crc)" migrate m FULL
 check "every record is whole" all_whole m
 fake_state "$clean_URL" clean.json
