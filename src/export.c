@@ -1030,6 +1030,30 @@ static void tree_items(exp_kind *ek, const char *dir, cJSON *arr)
 			cJSON_Delete(it);
 			continue;
 		}
+		if (strstr(path, HTTP_NUL_MARK)) {
+			/* "\u0000" in the listing: no file, blob or API call can
+			 * name it; named with the NUL escaped */
+			char shown[2048];
+			size_t o = 0, ml = strlen(HTTP_NUL_MARK);
+			for (const char *q = path; *q && o + 7 < sizeof shown;) {
+				if (strncmp(q, HTTP_NUL_MARK, ml) == 0) {
+					memcpy(shown + o, "\\u0000", 6);
+					o += 6;
+					q += ml;
+				} else
+					shown[o++] = *q++;
+			}
+			shown[o] = '\0';
+			dbx_err e;
+			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
+				"the listing of %s names \"%s\", a path with a NUL byte: it cannot be "
+				"exported (rename it in the source workspace)", dir, shown);
+			store_fail(ek->run->st, ek->run->phase, ek->k->name, shown, &e);
+			ek->failed++;
+			progress_tick(ek->prog, PROG_FAIL);
+			cJSON_Delete(it);
+			continue;
+		}
 		if (!tree_child(dir, path)) {
 			dbx_err e;
 			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",

@@ -747,6 +747,39 @@ static void deliver(ws *w, req *r, cJSON *json, const dbx_err *e)
 	req_free(r);
 }
 
+cJSON *http_parse_reply(const char *body, size_t len)
+{
+	static const char nul[] = "\\u0000", mark[] = "\\uDBFF\\uDFFF";
+	size_t n = 0, bs = 0;
+	/* count the real escapes: a backslash that an even run precedes */
+	for (size_t i = 0; i < len; i++) {
+		if (body[i] == '\\' && bs % 2 == 0 && len - i >= 6 && memcmp(body + i, nul, 6) == 0)
+			n++;
+		bs = body[i] == '\\' ? bs + 1 : 0;
+	}
+	if (n == 0)
+		return cJSON_ParseWithLength(body, len);
+	char *copy = malloc(len + n * 6);
+	if (!copy)
+		return NULL;
+	size_t o = 0;
+	bs = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (body[i] == '\\' && bs % 2 == 0 && len - i >= 6 && memcmp(body + i, nul, 6) == 0) {
+			memcpy(copy + o, mark, 12);
+			o += 12;
+			i += 5;
+			bs = 0;
+			continue;
+		}
+		bs = body[i] == '\\' ? bs + 1 : 0;
+		copy[o++] = body[i];
+	}
+	cJSON *j = cJSON_ParseWithLength(copy, o);
+	free(copy);
+	return j;
+}
+
 /* Decides what a finished attempt means: done, retry (requeued) or failed. */
 static void finish(ws *w, req *r, CURLcode cc)
 {
@@ -799,7 +832,7 @@ static void finish(ws *w, req *r, CURLcode cc)
 		goto decide;
 	}
 	if (status >= 200 && status < 300) {
-		json = r->len ? cJSON_ParseWithLength(r->buf, r->len) : cJSON_CreateObject();
+		json = r->len ? http_parse_reply(r->buf, r->len) : cJSON_CreateObject();
 		if (!json) {
 			err_set(&e, ERR_PARSE, where, "the reply is not valid JSON (HTTP %ld, %zu bytes)",
 				status, r->len);

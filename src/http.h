@@ -90,6 +90,14 @@ int http_run(ws *w, dbx_err *err);
  * no longer record what its requests do (its journal cannot be written). */
 void http_abort(ws *w, const dbx_err *e);
 
+/* A NUL inside a JSON string of a reply ("\u0000") cannot live in a C
+ * string: cJSON would cut the string there without a word. Replies are
+ * parsed with every such escape read as U+10FFFF (a noncharacter, never a
+ * real name), so a caller can tell and refuse the object. */
+#define HTTP_NUL_MARK "\xF4\x8F\xBF\xBF"
+/* Parses a reply body the same way (NULL when it is not valid JSON). */
+cJSON *http_parse_reply(const char *body, size_t len);
+
 /* URL-escapes s into a new string (caller frees). */
 char *http_escape(const char *s);
 

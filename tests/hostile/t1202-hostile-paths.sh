@@ -36,8 +36,14 @@ for p in "/Shared/../../../../tmp/dbxmig-hostile-escape" "/Shared/.."; do
 	check "'$p' is recorded or failed by name, never dropped silently" sh -c "
 		jq -se --arg p '$p' 'any(.[]; .key == \$p)' $W >/dev/null || grep -qF -- '$p' err.txt"
 done
-check "the NUL path is recorded or failed, never dropped silently" sh -c "
-	jq -se 'any(.[]; .key | test(\"nul\"))' $W >/dev/null || grep -q 'nul' err.txt"
+# "/Shared/nul\u0000byte": cJSON would cut it to "/Shared/nul"
+check "the NUL path fails the export (exit $rc)" test "$rc" = 1
+F=migration/p/logs/failed_export_workspace.jsonl
+jq_ok() { jq -e "$@" >/dev/null; }
+check "it is failed by its path, the NUL escaped" jq_ok 'any(.[]; .key == "/Shared/nul\\u0000byte")' -s $F
+check "the message names it" grep -qF '"/Shared/nul\u0000byte", a path with a NUL byte' err.txt
+check "no record of a cut path (/Shared/nul)" sh -c "! jq -r .key $W | grep -q '^/Shared/nul'"
+check "the others are exported (café NFC)" jq_ok 'any(.[]; .key == "/Shared/café")' -s $W
 check "every record parses" sh -c "jq -c . $W >/dev/null"
 check "no crash (no sanitizer report)" sh -c '! grep -q "Sanitizer\|runtime error" err.txt'
 done_testing
