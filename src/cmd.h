@@ -2,14 +2,11 @@
  *
  * main.c's command table points at these. Each takes argv with argv[0] the
  * command name ("export", "rules test") and returns the process exit code
- * of CONTRACT.md (0, 1, 2 or 3). A command that is not written yet points
- * at cmd_not_implemented in the table: add your prototype here and switch
- * your table entry in main.c. */
+ * of CONTRACT.md (0, 1, 2 or 3). A new command adds its prototype here
+ * and its entry to main.c's table. */
 #ifndef DBX_CMD_H
 #define DBX_CMD_H
 
-/* Prints "dbxmig: <cmd>: not implemented yet" and returns 2. */
-int cmd_not_implemented(int argc, char **argv);
 int cmd_export(int argc, char **argv);	/* export.c */
 int cmd_status(int argc, char **argv);	/* status.c */
 int cmd_import(int argc, char **argv);	/* import.c */

@@ -59,24 +59,6 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-int cmd_not_implemented(int argc, char **argv)
-{
-	const struct command *c = find_command(argv[0]);
-	int i;
-
-	for (i = 1; c && i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			cli_usage(stdout, &c->cli, NULL);
-			printf("\n(not implemented yet)\n");
-			return 0;
-		}
-	}
-	fprintf(stderr, "dbxmig: %s: not implemented yet\n", argv[0]);
-	return 2;
-}
-
 static void usage(FILE *f)
 {
 	size_t i;
@@ -85,8 +67,7 @@ static void usage(FILE *f)
 		   "       dbxmig --version | help [COMMAND] | COMMAND --help\n\n"
 		   "Migrates a Databricks workspace between clouds.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-11s %s%s\n", commands[i].cli.name, commands[i].cli.summary,
-			commands[i].fn == cmd_not_implemented ? " (not implemented yet)" : "");
+		fprintf(f, "  %-11s %s\n", commands[i].cli.name, commands[i].cli.summary);
 	fprintf(f, "\nCommands take --dir DIR (default ./migration) and --session ID.\n"
 		   "Exit status: 0 done, 1 some objects failed or differ, "
 		   "2 usage/configuration/authentication error, 3 rule error.\n");

@@ -44,14 +44,6 @@ check "option hint" contains err.txt "did you mean --session?"
 expect_exit 2 "status --frobnicate" "$DBXMIG" status --frobnicate
 check "unknown option named" contains err.txt "unknown option '--frobnicate'"
 
-# a command that is still a stub never pretends success
-"$DBXMIG" help | sed -n 's/^  \([a-z-]*\( test\)\{0,1\}\)  .*(not implemented yet)$/\1/p' >stubs.txt
-while read -r k; do
-	# shellcheck disable=SC2086 # "rules test" is two words on purpose
-	expect_exit 2 "$k is not implemented yet" "$DBXMIG" $k --session s1
-	check "$k says so" contains err.txt "$k: not implemented yet"
-done <stubs.txt
-
 # configuration errors are exit 2 and name file:line; no secret is printed
 cat >cfg <<'CFG'
 [DEFAULT]
