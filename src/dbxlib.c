@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <pcre2.h>
 #include "dbxlib.h"
+#include "store.h"
 #include "log.h"
 #include "luajson.h"
 
@@ -679,44 +680,6 @@ fail:
 	return -1;
 }
 
-/* Reads a whole file into a malloc'd buffer. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL, *p;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (cap - n < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = p;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
-		free(buf);
-		fclose(f);
-		errno = e;
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* Lua: dbx.csv(path) -> rows; path relative to the calling rule file's
  * directory (then to the current directory). */
 static int l_csv(lua_State *L)
@@ -735,10 +698,10 @@ static int l_csv(lua_State *L)
 			snprintf(full, sizeof full, "%.*s/%s", (int)(slash - src), src, path);
 	}
 	if (full[0])
-		text = slurp(full, &len);
+		text = store_slurp(full, &len);
 	if (!text) {
 		snprintf(full, sizeof full, "%s", path);
-		text = slurp(full, &len);
+		text = store_slurp(full, &len);
 	}
 	if (!text)
 		return luaL_error(L, "dbx.csv: cannot read '%s': %s", path, strerror(errno));

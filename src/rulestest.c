@@ -11,45 +11,7 @@
 #include "err.h"
 #include "rules.h"
 #include "rulestest.h"
-
-char *rulestest_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL, *p;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (cap - n < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = p;
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
-		free(buf);
-		fclose(f);
-		errno = e;
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
+#include "store.h"
 
 /* Reads DIR/NAME<suffix> with trailing white space cut; NULL when absent. */
 static char *read_expect(const char *dir, const char *name, const char *suffix)
@@ -59,7 +21,7 @@ static char *read_expect(const char *dir, const char *name, const char *suffix)
 	size_t n;
 
 	snprintf(path, sizeof path, "%s/%s%s", dir, name, suffix);
-	s = rulestest_slurp(path, &n);
+	s = store_slurp(path, &n);
 	if (!s)
 		return NULL;
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -112,14 +74,14 @@ static void run_case(rules *r, rules_out *out, tally *t, const char *dir, const 
 	int rc;
 
 	snprintf(path, sizeof path, "%s/%s.input.json", dir, name);
-	input = rulestest_slurp(path, &inlen);
+	input = store_slurp(path, &inlen);
 	if (!input) {
 		snprintf(why, sizeof why, "cannot read %.1000s: %s", path, strerror(errno));
 		report(t, dir, name, why, NULL);
 		return;
 	}
 	snprintf(path, sizeof path, "%s/%s.expected.json", dir, name);
-	expected = rulestest_slurp(path, &explen);
+	expected = store_slurp(path, &explen);
 	exp_err = read_expect(dir, name, ".expected-error.txt");
 	exp_drop = read_expect(dir, name, ".expected-drop.txt");
 	exp_warn = read_expect(dir, name, ".expected-warn.txt");

@@ -4,8 +4,4 @@
 #ifndef DBX_RULESTEST_H
 #define DBX_RULESTEST_H
 
-/* Reads a whole file into a malloc'd, NUL-terminated buffer (caller frees);
- * NULL with errno when unreadable. */
-char *rulestest_slurp(const char *path, size_t *len);
-
 #endif

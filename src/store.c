@@ -160,22 +160,22 @@ static int write_atomic_opt(const char *path, const void *data, size_t len, int 
 	return 0;
 }
 
-static int read_file(const char *path, char **data, size_t *len, dbx_err *err)
+char *store_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
+	int e;
 
 	if (!f)
-		return io_err(err, path, "cannot open");
+		return NULL;
 	for (;;) {
 		size_t r;
 		if (cap - n < 65536) {
 			char *nb = realloc(buf, cap * 2 + 65536);
 			if (!nb) {
-				free(buf);
-				fclose(f);
-				return err_set(err, ERR_IO, path, "out of memory");
+				errno = ENOMEM;
+				goto fail;
 			}
 			buf = nb;
 			cap = cap * 2 + 65536;
@@ -185,17 +185,25 @@ static int read_file(const char *path, char **data, size_t *len, dbx_err *err)
 		if (r == 0)
 			break;
 	}
-	if (ferror(f)) {
-		io_err(err, path, "cannot read");
-		free(buf);
-		fclose(f);
-		return -1;
-	}
+	if (ferror(f))
+		goto fail;
 	fclose(f);
 	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return 0;
+	if (len)
+		*len = n;
+	return buf;
+fail:
+	e = errno;
+	free(buf);
+	fclose(f);
+	errno = e;
+	return NULL;
+}
+
+static int read_file(const char *path, char **data, size_t *len, dbx_err *err)
+{
+	*data = store_slurp(path, len);
+	return *data ? 0 : io_err(err, path, "cannot read");
 }
 
 /* Phase and kind become file names: keep them to a tame alphabet. */

@@ -86,6 +86,11 @@ long jsonl_in_skipped(const jsonl_in *in);	/* corrupt/incomplete lines seen */
 const char *jsonl_in_path(const jsonl_in *in);
 void jsonl_in_close(jsonl_in *in);
 
+/* Reads a whole file into a malloc'd, NUL-terminated buffer (caller
+ * frees); *len (when not NULL) is its size. NULL with errno set on failure.
+ * Rule files, CSV maps and rule test cases are read through it too. */
+char *store_slurp(const char *path, size_t *len);
+
 /* ---- failures ---- */
 /* Appends {"key","time","error":{...}} to logs/failed_<phase>_<kind>.jsonl
  * and logs it. Never fails the caller (an I/O error is logged). */
