@@ -1536,18 +1536,28 @@ static int not_written(imp *x, const kind_def *k, dbx_err *err)
 
 static const char *const member_kinds[] = { "users", "service_principals", "groups", NULL };
 
-static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
+/* The common start of a follow-up step's callback: a failed reply is
+ * either retried in the next round (transient, rounds left) or fails the
+ * item. Returns 1 when the reply failed; frees a successful one. */
+static int step_failed(item *it, cJSON *json, const dbx_err *e)
 {
-	item *it = ud;
-	(void)w;
 	if (!json) {
 		if (transient(e) && !it->x->final)
 			it->x->progress++;	/* counts the retries wanted */
 		else
 			item_fail(it, e);
-		return;
+		return 1;
 	}
 	cJSON_Delete(json);
+	return 0;
+}
+
+static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
+{
+	item *it = ud;
+	(void)w;
+	if (step_failed(it, json, e))
+		return;
 	dbx_err pe = { 0 };
 	if (idmap_put_hash(it->x->ids, "group_members", it->src_id, it->tid, it->name, it->hash, &pe) < 0) {
 		stop_run(it->x, &pe);
@@ -1667,14 +1677,8 @@ static void on_perms(ws *w, void *ud, cJSON *json, const dbx_err *e)
 {
 	item *it = ud;
 	(void)w;
-	if (!json) {
-		if (transient(e) && !it->x->final)
-			it->x->progress++;	/* counts the retries wanted */
-		else
-			item_fail(it, e);
+	if (step_failed(it, json, e))
 		return;
-	}
-	cJSON_Delete(json);
 	char pk[128];
 	dbx_err pe = { 0 };
 	snprintf(pk, sizeof pk, "permissions/%s", kind_name(it->k));
