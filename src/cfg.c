@@ -9,12 +9,15 @@
  * complaint names file:line. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cfg.h"
 #include "log.h"
+#include "store.h"
 
 enum { K_HOST, K_TOKEN, K_CLIENT_ID, K_CLIENT_SECRET, K_AUTH_TYPE, K_N };
 static const char *const known_keys[K_N] = { "host", "token", "client_id", "client_secret",
@@ -395,45 +398,33 @@ out:
 	return rc;
 }
 
+/* A databrickscfg is a few profiles: a file above this is a mistake (a
+ * wrong path, a device), refused before it is read when stat can tell. */
+#define CFG_MAX_BYTES (16u << 20)
+
 int cfg_load_profile_file(const char *path, const char *name, cfg_profile *out, dbx_err *err)
 {
-	FILE *f;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct stat sb;
+	char *buf;
+	size_t len = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	f = fopen(path, "rb");
-	if (!f)
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > CFG_MAX_BYTES)
+		goto too_large;
+	buf = store_slurp(path, &len);
+	if (!buf)
 		return err_set(err, ERR_CONFIG, path, "cannot read the configuration file: %s",
 			       strerror(errno));
-	for (;;) {
-		size_t r;
-		if (cap - len < 4096) {
-			char *nb;
-			if (cap > (16u << 20)) {
-				fclose(f);
-				free(buf);
-				return err_set(err, ERR_CONFIG, path, "file too large");
-			}
-			nb = realloc(buf, cap * 2 + 4096);
-			if (!nb) {
-				fclose(f);
-				free(buf);
-				return err_set(err, ERR_CONFIG, path, "out of memory");
-			}
-			buf = nb;
-			cap = cap * 2 + 4096;
-		}
-		r = fread(buf + len, 1, cap - len, f);
-		len += r;
-		if (!r)
-			break;
+	if (len > CFG_MAX_BYTES) {	/* not a regular file, or it grew */
+		free(buf);
+		goto too_large;
 	}
-	fclose(f);
 	rc = cfg_parse(buf, len, path, name, out, err);
 	free(buf);
 	return rc;
+too_large:
+	return err_set(err, ERR_CONFIG, path, "file too large (more than %u MiB)", CFG_MAX_BYTES >> 20);
 }
 
 static char *env_dup(const char *var)
