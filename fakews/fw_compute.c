@@ -42,19 +42,6 @@ static int spark_version_ok(const char *v)
 	return 1;
 }
 
-static void new_cluster_id(fw_state *s, char *buf, size_t n, int pool)
-{
-	uint64_t r = fw_rand(s);
-	char letters[9];
-	for (int i = 0; i < 8; i++) {
-		letters[i] = (char)('a' + (r % 26));
-		r /= 26;
-	}
-	letters[8] = 0;
-	unsigned a = (unsigned)(fw_rand(s) % 1232), b = (unsigned)(fw_rand(s) % 1000000);
-	snprintf(buf, n, "%04u-%06u-%s%s", 101 + a % 1131, b, pool ? "pool-" : "", letters);
-}
-
 static const char *const cluster_readonly[] = {
 	"cluster_id", "cluster_cores", "cluster_memory_mb", "creator_user_name", "default_tags", "driver",
 	"executors", "jdbc_port", "last_restarted_time", "last_state_loss_time", "spark_context_id", "spec",
@@ -139,9 +126,7 @@ static void clusters_create(fw_ctx *c)
 	if (!b || check_create_fields(c, b, 0) < 0)
 		return;
 	char id[64];
-	do
-		new_cluster_id(c->s, id, sizeof id, 0);
-	while (fw_coll_get(fw_coll_of(c->s, FW_CLUSTERS), id));
+	fw_coll_new_id(c->s, FW_CLUSTERS, id, sizeof id);
 	cJSON *o = cJSON_Duplicate(b, 1);
 	cJSON_AddStringToObject(o, "cluster_id", id);
 	cJSON_AddStringToObject(o, "creator_user_name", c->user);
@@ -487,9 +472,7 @@ static void pools_create(fw_ctx *c)
 	if (fw_check_pool(c, b) < 0)
 		return;
 	char id[64];
-	do
-		new_cluster_id(c->s, id, sizeof id, 1);
-	while (fw_coll_get(fw_coll_of(c->s, FW_POOLS), id));
+	fw_coll_new_id(c->s, FW_POOLS, id, sizeof id);
 	cJSON *o = cJSON_Duplicate(b, 1);
 	cJSON_AddStringToObject(o, "instance_pool_id", id);
 	pool_defaults(c->s, o);
@@ -635,10 +618,8 @@ static void policies_create(fw_ctx *c)
 	cJSON *b = fw_body(c);
 	if (!b || policy_fields(c, b, NULL) < 0)
 		return;
-	char id[32];
-	do
-		snprintf(id, sizeof id, "%016llX", (unsigned long long)fw_rand(c->s));
-	while (fw_coll_get(fw_coll_of(c->s, FW_POLICIES), id));
+	char id[64];
+	fw_coll_new_id(c->s, FW_POLICIES, id, sizeof id);
 	cJSON *o = cJSON_Duplicate(b, 1);
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "policy_id");
 	cJSON_AddStringToObject(o, "policy_id", id);

@@ -142,8 +142,8 @@ static void sql_create(fw_ctx *c, const struct sqlkind *k)
 		cJSON_Delete(o);
 		return;
 	}
-	char id[48], ts[32];
-	fw_uuid(c->s, id, sizeof id);
+	char id[64], ts[32];
+	fw_coll_new_id(c->s, k->coll, id, sizeof id);
 	fw_iso_time(fw_now_ms(), ts, sizeof ts);
 	cJSON_AddStringToObject(o, "id", id);
 	cJSON_AddStringToObject(o, "create_time", ts);
@@ -350,8 +350,8 @@ static void legacy_create(fw_ctx *c)
 			return;
 		}
 	}
-	char id[48], ts[32], slug[256];
-	fw_uuid(c->s, id, sizeof id);
+	char id[64], ts[32], slug[256];
+	fw_coll_new_id(c->s, FW_SQL_DASHBOARDS, id, sizeof id);
 	fw_iso_time(fw_now_ms(), ts, sizeof ts);
 	slug_of(name, slug, sizeof slug);
 	cJSON *o = cJSON_CreateObject();
@@ -555,8 +555,8 @@ static void lv_create(fw_ctx *c)
 				  ? cJSON_GetObjectItemCaseSensitive(b, "dashboard") : b;
 	if (!fw_need_str(c, in, "display_name", NULL) || lv_fields(c, in) < 0)
 		return;
-	char id[40], ts[32], home[600];
-	snprintf(id, sizeof id, "%016llx%016llx", (unsigned long long)fw_rand(c->s), (unsigned long long)fw_rand(c->s));
+	char id[64], ts[32], home[600];
+	fw_coll_new_id(c->s, FW_DASHBOARDS, id, sizeof id);
 	fw_iso_time(fw_now_ms(), ts, sizeof ts);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "dashboard_id", id);

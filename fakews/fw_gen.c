@@ -57,7 +57,7 @@ int fw_generate(fw_state *s, const char *spec, char *err, size_t errlen)
 	for (long i = 0; i < users; i++) {
 		cJSON *u = cJSON_CreateObject();
 		snprintf(buf, sizeof buf, "gen.user%ld@example.com", i);
-		cJSON_AddStringToObject(u, "id", fw_new_numeric_id(s, id, sizeof id));
+		cJSON_AddStringToObject(u, "id", fw_coll_new_id(s, FW_USERS, id, sizeof id));
 		cJSON_AddStringToObject(u, "userName", buf);
 		cJSON_AddStringToObject(u, "displayName", buf);
 		cJSON_AddBoolToObject(u, "active", 1);
@@ -94,7 +94,7 @@ int fw_generate(fw_state *s, const char *spec, char *err, size_t errlen)
 	}
 	for (long i = 0; i < jobs; i++) {
 		cJSON *j = cJSON_CreateObject();
-		cJSON_AddNumberToObject(j, "job_id", (double)s->next_job_id++);
+		cJSON_AddNumberToObject(j, "job_id", (double)fw_coll_new_num(s, FW_JOBS));
 		cJSON_AddStringToObject(j, "creator_user_name", "admin@fake.local");
 		cJSON_AddNumberToObject(j, "created_time", 1700000000000.0 + (double)i);
 		cJSON *st = cJSON_AddObjectToObject(j, "settings");

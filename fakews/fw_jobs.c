@@ -223,7 +223,7 @@ static void jobs_create(fw_ctx *c)
 	}
 	if (check_settings(c, b) < 0)
 		return;
-	int64_t id = c->s->next_job_id++;
+	int64_t id = fw_coll_new_num(c->s, FW_JOBS);
 	cJSON *st = cJSON_Duplicate(b, 1);
 	settings_defaults(st);
 	cJSON *o = cJSON_CreateObject();

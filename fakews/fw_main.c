@@ -90,8 +90,6 @@ static int reset(fw_state *s)
 {
 	fw_state_clear(s);
 	s->rng = opts.random_seed ? opts.random_seed : 0x9E3779B97F4A7C15ULL;
-	s->next_id = 1000000000000000LL + 1;
-	s->next_job_id = 1099511627776LL + 1;
 	return load_all(s);
 }
 

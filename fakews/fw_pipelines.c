@@ -128,8 +128,8 @@ static void pl_create(fw_ctx *c)
 	cJSON *b = fw_body(c);
 	if (!b || check_settings(c, b, NULL) < 0)
 		return;
-	char id[48];
-	fw_uuid(c->s, id, sizeof id);
+	char id[64];
+	fw_coll_new_id(c->s, FW_PIPELINES, id, sizeof id);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "dry_run"))) {
 		cJSON *r = cJSON_CreateObject();
 		cJSON_AddItemToObject(r, "effective_settings", spec_of(b, id));

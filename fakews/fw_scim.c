@@ -379,9 +379,9 @@ static cJSON *builtin_group(fw_state *s, const char *name)
 	cJSON *g = fw_coll_by_key(gs, name);
 	if (g)
 		return g;
-	char idb[32];
+	char idb[64];
 	g = cJSON_CreateObject();
-	cJSON_AddStringToObject(g, "id", fw_new_numeric_id(s, idb, sizeof idb));
+	cJSON_AddStringToObject(g, "id", fw_coll_new_id(s, FW_GROUPS, idb, sizeof idb));
 	cJSON_AddStringToObject(g, "displayName", name);
 	cJSON_AddArrayToObject(g, "members");
 	cJSON *ent = cJSON_AddArrayToObject(g, "entitlements"), *e = cJSON_CreateObject();
@@ -422,9 +422,9 @@ void fw_scim_builtins(fw_state *s)
 	fw_coll *us = fw_coll_of(s, FW_USERS);
 	cJSON *admin = fw_coll_by_key(us, FW_ADMIN);
 	if (!admin) {
-		char idb[32];
+		char idb[64];
 		admin = cJSON_CreateObject();
-		cJSON_AddStringToObject(admin, "id", fw_new_numeric_id(s, idb, sizeof idb));
+		cJSON_AddStringToObject(admin, "id", fw_coll_new_id(s, FW_USERS, idb, sizeof idb));
 		cJSON_AddStringToObject(admin, "userName", FW_ADMIN);
 		cJSON_AddStringToObject(admin, "displayName", "Fake Workspace Admin");
 		cJSON_AddBoolToObject(admin, "active", 1);
@@ -528,10 +528,10 @@ static void scim_create(fw_ctx *c, const struct scim_kind *k)
 	cJSON *b = fw_body(c);
 	if (!b)
 		return;
-	char idb[32];
+	char idb[64];
 	cJSON *o = cJSON_Duplicate(b, 1);
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "groups");	/* membership is set on groups */
-	if (prepare(c, k, o, fw_new_numeric_id(c->s, idb, sizeof idb)) < 0) {
+	if (prepare(c, k, o, fw_coll_new_id(c->s, k->coll, idb, sizeof idb)) < 0) {
 		cJSON_Delete(o);
 		return;
 	}

@@ -120,10 +120,8 @@ static void wh_create(fw_ctx *c)
 	cJSON *o = wh_merge(c, b, NULL);
 	if (!o)
 		return;
-	char id[32], buf[256];
-	do
-		snprintf(id, sizeof id, "%016llx", (unsigned long long)fw_rand(c->s));
-	while (fw_coll_get(fw_coll_of(c->s, FW_WAREHOUSES), id));
+	char id[64], buf[256];
+	fw_coll_new_id(c->s, FW_WAREHOUSES, id, sizeof id);
 	cJSON_AddStringToObject(o, "id", id);
 	cJSON_AddStringToObject(o, "creator_name", c->user);
 	cJSON_AddStringToObject(o, "state", "RUNNING");
@@ -299,10 +297,8 @@ static void gis_create(fw_ctx *c)
 	if (!b || gis_fields(c, b) < 0)
 		return;
 	fw_coll *col = fw_coll_of(c->s, FW_GIS);
-	char id[32];
-	do
-		snprintf(id, sizeof id, "%016llX", (unsigned long long)fw_rand(c->s));
-	while (fw_coll_get(col, id));
+	char id[64];
+	fw_coll_new_id(c->s, FW_GIS, id, sizeof id);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "script_id", id);
 	cJSON_AddStringToObject(o, "name", fw_str(b, "name"));

@@ -12,40 +12,49 @@ struct coll_def {
 	const char *kind, *id_field, *id_field2, *key_field;
 	int numeric_id;
 	int key_ci;
+	fw_id_shape shape;
 };
 
 static const struct coll_def defs[FW_NCOLL] = {
-	[FW_USERS] = {"users", "id", NULL, "userName", 0, 1},
-	[FW_GROUPS] = {"groups", "id", NULL, "displayName", 0},
-	[FW_SPS] = {"service_principals", "id", NULL, "applicationId", 0},
-	[FW_INSTANCE_PROFILES] = {"instance_profiles", "instance_profile_arn", NULL, NULL, 0},
-	[FW_POLICIES] = {"cluster_policies", "policy_id", NULL, "name", 0},
-	[FW_POOLS] = {"instance_pools", "instance_pool_id", NULL, NULL, 0},
-	[FW_CLUSTERS] = {"clusters", "cluster_id", NULL, NULL, 0},
-	[FW_JOBS] = {"jobs", "job_id", NULL, NULL, 1},
-	[FW_REPOS] = {"repos", "id", NULL, "path", 1},
-	[FW_GIS] = {"global_init_scripts", "script_id", NULL, NULL, 0},
-	[FW_WAREHOUSES] = {"sql_warehouses", "id", NULL, "name", 0},
-	[FW_SECRETS] = {"secrets", "name", NULL, NULL, 0},
-	[FW_PERMS] = {"permissions", "object_type", "object_id", NULL, 0},
-	[FW_QUERIES] = {"queries", "id", NULL, NULL, 0},
-	[FW_ALERTS] = {"alerts", "id", NULL, NULL, 0},
-	[FW_DASHBOARDS] = {"dashboards", "dashboard_id", NULL, NULL, 0},
-	[FW_SQL_DASHBOARDS] = {"sql_dashboards", "id", NULL, NULL, 0},
-	[FW_CATALOGS] = {"catalogs", "name", NULL, NULL, 0},
-	[FW_SCHEMAS] = {"schemas", "full_name", NULL, NULL, 0},
-	[FW_TABLES] = {"tables", "full_name", NULL, NULL, 0},
-	[FW_VOLUMES] = {"volumes", "full_name", NULL, NULL, 0},
-	[FW_EXTLOCS] = {"external_locations", "name", NULL, NULL, 0},
-	[FW_CREDS] = {"storage_credentials", "name", NULL, NULL, 0},
-	[FW_GRANTS] = {"grants", "securable_type", "full_name", NULL, 0},
-	[FW_HIVE] = {"hive_metastore", "name", NULL, NULL, 0},
-	[FW_PIPELINES] = {"pipelines", "pipeline_id", NULL, NULL, 0},
+	[FW_USERS] = {"users", "id", NULL, "userName", 0, 1, FW_ID_NUMBER},
+	[FW_GROUPS] = {"groups", "id", NULL, "displayName", 0, 0, FW_ID_NUMBER},
+	[FW_SPS] = {"service_principals", "id", NULL, "applicationId", 0, 0, FW_ID_NUMBER},
+	[FW_INSTANCE_PROFILES] = {"instance_profiles", "instance_profile_arn", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_POLICIES] = {"cluster_policies", "policy_id", NULL, "name", 0, 0, FW_ID_HEX16U},
+	[FW_POOLS] = {"instance_pools", "instance_pool_id", NULL, NULL, 0, 0, FW_ID_POOL},
+	[FW_CLUSTERS] = {"clusters", "cluster_id", NULL, NULL, 0, 0, FW_ID_CLUSTER},
+	[FW_JOBS] = {"jobs", "job_id", NULL, NULL, 1, 0, FW_ID_NUMBER},
+	[FW_REPOS] = {"repos", "id", NULL, "path", 1, 0, FW_ID_NUMBER},
+	[FW_GIS] = {"global_init_scripts", "script_id", NULL, NULL, 0, 0, FW_ID_HEX16U},
+	[FW_WAREHOUSES] = {"sql_warehouses", "id", NULL, "name", 0, 0, FW_ID_HEX16},
+	[FW_SECRETS] = {"secrets", "name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_PERMS] = {"permissions", "object_type", "object_id", NULL, 0, 0, FW_ID_NAME},
+	[FW_QUERIES] = {"queries", "id", NULL, NULL, 0, 0, FW_ID_UUID},
+	[FW_ALERTS] = {"alerts", "id", NULL, NULL, 0, 0, FW_ID_UUID},
+	[FW_DASHBOARDS] = {"dashboards", "dashboard_id", NULL, NULL, 0, 0, FW_ID_HEX32},
+	[FW_SQL_DASHBOARDS] = {"sql_dashboards", "id", NULL, NULL, 0, 0, FW_ID_UUID},
+	[FW_CATALOGS] = {"catalogs", "name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_SCHEMAS] = {"schemas", "full_name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_TABLES] = {"tables", "full_name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_VOLUMES] = {"volumes", "full_name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_EXTLOCS] = {"external_locations", "name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_CREDS] = {"storage_credentials", "name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_GRANTS] = {"grants", "securable_type", "full_name", NULL, 0, 0, FW_ID_NAME},
+	[FW_HIVE] = {"hive_metastore", "name", NULL, NULL, 0, 0, FW_ID_NAME},
+	[FW_PIPELINES] = {"pipelines", "pipeline_id", NULL, NULL, 0, 0, FW_ID_UUID},
 };
 
 const char *fw_cloud_name(fw_cloud c)
 {
 	return c == FW_AWS ? "aws" : c == FW_GCP ? "gcp" : "azure";
+}
+
+/* Ids well clear of what a small seed holds, 16 digits like real SCIM ids;
+ * job ids above 2^40 (callers must read them as doubles). */
+static void reset_counters(fw_state *s)
+{
+	s->next_id = 1000000000000000LL + 1;
+	s->next_job_id = 1099511627776LL + 1;
 }
 
 void fw_state_init(fw_state *s, fw_cloud cloud, uint64_t seed)
@@ -54,8 +63,7 @@ void fw_state_init(fw_state *s, fw_cloud cloud, uint64_t seed)
 	pthread_mutex_init(&s->lock, NULL);
 	s->cloud = cloud;
 	s->rng = seed ? seed : 0x9E3779B97F4A7C15ULL;
-	s->next_id = 1000000000000000LL + 1;
-	s->next_job_id = 1099511627776LL + 1;
+	reset_counters(s);
 	for (int i = 0; i < FW_NCOLL; i++) {
 		fw_coll *c = &s->coll[i];
 		c->kind = defs[i].kind;
@@ -64,6 +72,8 @@ void fw_state_init(fw_state *s, fw_cloud cloud, uint64_t seed)
 		c->key_field = defs[i].key_field;
 		c->numeric_id = defs[i].numeric_id;
 		c->key_ci = defs[i].key_ci;
+		c->id_shape = defs[i].shape;
+		c->counter = defs[i].shape != FW_ID_NUMBER ? NULL : i == FW_JOBS ? &s->next_job_id : &s->next_id;
 		fw_map_init(&c->by_id);
 		fw_map_init(&c->by_key);
 	}
@@ -84,6 +94,7 @@ void fw_state_clear(fw_state *s)
 		fw_map_free(&c->by_key);
 	}
 	fw_ws_clear(s);
+	reset_counters(s);
 }
 
 uint64_t fw_rand(fw_state *s)
@@ -101,10 +112,95 @@ double fw_rand01(fw_state *s)
 	return (double)(fw_rand(s) >> 11) / 9007199254740992.0;
 }
 
-const char *fw_new_numeric_id(fw_state *s, char *buf, size_t n)
+/* Raises COUNTER past ID when ID is a number that fits; other ids (a
+ * seed's "user-1", 19 digits and more) cannot be drawn by it anyway. */
+static void raise_counter(int64_t *counter, const char *id)
 {
-	snprintf(buf, n, "%lld", (long long)s->next_id++);
-	return buf;
+	if (!counter || !*id || strlen(id) > 18 || strspn(id, "0123456789") != strlen(id))
+		return;
+	long long v = strtoll(id, NULL, 10);
+	if (v >= *counter)
+		*counter = v + 1;
+}
+
+int64_t fw_coll_new_num(fw_state *s, int which)
+{
+	fw_coll *c = &s->coll[which];
+	char buf[32];
+	int64_t v;
+	do {	/* a non-numeric key never collides; the loop guards the odd one */
+		v = (*c->counter)++;
+		snprintf(buf, sizeof buf, "%lld", (long long)v);
+	} while (fw_map_get(&c->by_id, buf));
+	return v;
+}
+
+static void draw_letters(fw_state *s, char *out)
+{
+	uint64_t r = fw_rand(s);
+	for (int i = 0; i < 8; i++) {
+		out[i] = (char)('a' + (r % 26));
+		r /= 26;
+	}
+	out[8] = '\0';
+}
+
+/* One draw of an id of SHAPE (the same draws the handlers made before the
+ * allocation moved here, so a --random-seed run names its objects alike). */
+static void draw_id(fw_state *s, fw_id_shape shape, char *buf, size_t n)
+{
+	char letters[9];
+	unsigned long long a, b;
+	switch (shape) {
+	case FW_ID_CLUSTER:
+	case FW_ID_POOL:
+		draw_letters(s, letters);
+		a = fw_rand(s) % 1232;
+		b = fw_rand(s) % 1000000;
+		snprintf(buf, n, "%04llu-%06llu-%s%s", 101 + a % 1131, b, shape == FW_ID_POOL ? "pool-" : "",
+			 letters);
+		break;
+	case FW_ID_HEX16:
+		snprintf(buf, n, "%016llx", (unsigned long long)fw_rand(s));
+		break;
+	case FW_ID_HEX16U:
+		snprintf(buf, n, "%016llX", (unsigned long long)fw_rand(s));
+		break;
+	case FW_ID_HEX32:
+		a = fw_rand(s);
+		b = fw_rand(s);
+		snprintf(buf, n, "%016llx%016llx", a, b);
+		break;
+	default:
+		fw_uuid(s, buf, n);
+		break;
+	}
+}
+
+const char *fw_coll_new_id(fw_state *s, int which, char *buf, size_t n)
+{
+	fw_coll *c = &s->coll[which];
+	switch (c->id_shape) {
+	case FW_ID_NAME:
+		return NULL;
+	case FW_ID_NUMBER:
+		snprintf(buf, n, "%lld", (long long)fw_coll_new_num(s, which));
+		return buf;
+	default:
+		do
+			draw_id(s, c->id_shape, buf, n);
+		while (fw_map_get(&c->by_id, buf));
+		return buf;
+	}
+}
+
+int64_t fw_object_id(fw_state *s, int64_t id)
+{
+	if (id <= 0)
+		return s->next_id++;
+	if (id >= s->next_id)
+		s->next_id = id + 1;
+	return id;
 }
 
 fw_coll *fw_coll_of(fw_state *s, int which)
@@ -212,6 +308,7 @@ int fw_coll_add(fw_coll *c, cJSON *obj)
 	}
 	c->items[c->n++] = obj;
 	index_key(c, obj);
+	raise_counter(c->counter, id);
 	return 0;
 }
 
@@ -309,19 +406,6 @@ cJSON *fw_state_dump(fw_state *s)
 	return root;
 }
 
-static void bump_ids(fw_state *s, int which, const char *id)
-{
-	if (!all_digits(id) || strlen(id) > 18)
-		return;
-	long long v = strtoll(id, NULL, 10);
-	if (which == FW_JOBS) {
-		if (v >= s->next_job_id)
-			s->next_job_id = v + 1;
-	} else if (v >= s->next_id) {
-		s->next_id = v + 1;
-	}
-}
-
 int fw_state_load_kind(fw_state *s, const char *kind, cJSON *arr, char *err, size_t errlen)
 {
 	int rc = -1;
@@ -362,7 +446,6 @@ int fw_state_load_kind(fw_state *s, const char *kind, cJSON *arr, char *err, siz
 		}
 		char idcopy[512];
 		snprintf(idcopy, sizeof idcopy, "%s", id);
-		bump_ids(s, which, idcopy);
 		if (fw_coll_add(c, item) < 0) {
 			snprintf(err, errlen, "item %d: duplicate %s '%s'", idx, c->id_field, idcopy);
 			goto out;

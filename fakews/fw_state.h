@@ -12,6 +12,18 @@
 
 typedef enum { FW_AZURE, FW_AWS, FW_GCP } fw_cloud;
 
+/* The shape of the ids the real API gives a kind (fw_coll_new_id). */
+typedef enum {
+	FW_ID_NAME,	/* the natural key is the id (UC names, secret scopes) */
+	FW_ID_NUMBER,	/* a counter: SCIM, repos, workspace objects; jobs above 2^40 */
+	FW_ID_CLUSTER,	/* "0423-101512-abcdefgh" */
+	FW_ID_POOL,	/* "0423-101512-pool-abcdefgh" */
+	FW_ID_HEX16,	/* warehouses: 16 lower-case hex digits */
+	FW_ID_HEX16U,	/* policies, init scripts: 16 upper-case hex digits */
+	FW_ID_HEX32,	/* Lakeview dashboards: 32 hex digits */
+	FW_ID_UUID,	/* queries, alerts, legacy dashboards, pipelines */
+} fw_id_shape;
+
 /* A collection of JSON objects of one kind. */
 typedef struct fw_coll {
 	const char *kind;	/* seed/state file name: "users" */
@@ -20,6 +32,8 @@ typedef struct fw_coll {
 	const char *key_field;	/* natural key ("userName"), or NULL */
 	int numeric_id;		/* id is a JSON number (jobs, repos) */
 	int key_ci;		/* natural key compares case-insensitively (userName) */
+	fw_id_shape id_shape;
+	int64_t *counter;	/* FW_ID_NUMBER: the fw_state counter, kept above every id held */
 	cJSON **items;		/* owned, insertion order */
 	size_t n, cap;
 	fw_map by_id, by_key;
@@ -55,8 +69,10 @@ typedef struct fw_state {
 	fw_coll coll[FW_NCOLL];
 	fw_map ws_by_path;	/* path -> fw_wsobj* (owns the objects) */
 	fw_map ws_by_id;	/* "object_id" -> fw_wsobj* */
-	int64_t next_id;	/* numeric ids: SCIM, workspace objects */
-	int64_t next_job_id;	/* above 2^40 */
+	/* The numeric id counters, only ever raised: above every id any object
+	 * held since the last fw_state_clear, seeded, generated or created. */
+	int64_t next_id;	/* SCIM principals, repos, workspace objects: one space */
+	int64_t next_job_id;	/* jobs: above 2^40 */
 	uint64_t rng;		/* xorshift state, from --random-seed */
 } fw_state;
 
@@ -64,7 +80,7 @@ const char *fw_cloud_name(fw_cloud c);
 
 /* Sets up empty collections for CLOUD. */
 void fw_state_init(fw_state *s, fw_cloud cloud, uint64_t seed);
-void fw_state_clear(fw_state *s);	/* drops every object */
+void fw_state_clear(fw_state *s);	/* drops every object, resets the counters */
 /* Loads DIR/<kind>.json files; on error writes "FILE: message" to ERR. */
 int fw_state_load_dir(fw_state *s, const char *dir, char *err, size_t errlen);
 /* Loads one kind's array (consumed). */
@@ -80,8 +96,21 @@ const char *fw_uuid(fw_state *s, char *buf, size_t n);
 
 uint64_t fw_rand(fw_state *s);
 double fw_rand01(fw_state *s);
-/* A fresh numeric id as a string ("1234567"); buf >= 24 bytes. */
-const char *fw_new_numeric_id(fw_state *s, char *buf, size_t n);
+
+/* Id allocation: the one source of truth for every new object, whoever
+ * makes it (an API create, --generate, the built-in principals). A fresh
+ * id for collection WHICH, in its shape, that no object of it holds:
+ * FW_ID_NUMBER kinds take their counter (fw_coll_add raises it past every
+ * id added, seeded or generated, in whatever order), the others draw from
+ * the seeded generator again while the draw is taken (a state dump seeded
+ * back under the same --random-seed replays the same draws). BUF >= 64
+ * bytes. NULL for FW_ID_NAME kinds: their name is their id. */
+const char *fw_coll_new_id(fw_state *s, int which, char *buf, size_t n);
+/* The same for FW_ID_NUMBER kinds, as a number. */
+int64_t fw_coll_new_num(fw_state *s, int which);
+/* A workspace object's id: ID itself when > 0 (raising the counter past
+ * it), else a fresh one from the counter repos and principals share. */
+int64_t fw_object_id(fw_state *s, int64_t id);
 
 /* Collection helpers. Ids are strings (numbers printed with %.0f). */
 fw_coll *fw_coll_of(fw_state *s, int which);

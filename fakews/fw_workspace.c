@@ -64,9 +64,7 @@ static fw_wsobj *new_obj(fw_state *s, const char *path, const char *type, int64_
 		return NULL;
 	o->path = strdup(path);
 	o->type = strdup(type);
-	o->object_id = id > 0 ? id : s->next_id++;
-	if (id >= s->next_id)
-		s->next_id = id + 1;
+	o->object_id = fw_object_id(s, id);
 	o->created_at = o->modified_at = fw_now_ms();
 	if (!o->path || !o->type) {
 		free_obj(o);
@@ -1032,7 +1030,7 @@ static void repos_create(fw_ctx *c)
 		return;
 	}
 	cJSON *r = cJSON_CreateObject();
-	cJSON_AddNumberToObject(r, "id", (double)c->s->next_id++);
+	cJSON_AddNumberToObject(r, "id", (double)fw_coll_new_num(c->s, FW_REPOS));
 	cJSON_AddStringToObject(r, "path", path);
 	cJSON_AddStringToObject(r, "url", url);
 	cJSON_AddStringToObject(r, "provider", provider_ok(prov));
