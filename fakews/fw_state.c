@@ -49,11 +49,16 @@ const char *fw_cloud_name(fw_cloud c)
 	return c == FW_AWS ? "aws" : c == FW_GCP ? "gcp" : "azure";
 }
 
-/* Ids well clear of what a small seed holds, 16 digits like real SCIM ids;
- * job ids above 2^40 (callers must read them as doubles). */
+/* Ids well clear of what a small seed holds, 16 digits like real ones;
+ * job ids above 2^40 (callers must read them as doubles). Ids the fake
+ * sends as JSON numbers (workspace objects, repos, jobs) have counters of
+ * their own, apart from the SCIM principals' (strings, seeded up to 8e15
+ * in the fixture): cJSON prints a number above 2^52 only to within one
+ * unit, so two object ids there could print alike. */
 static void reset_counters(fw_state *s)
 {
 	s->next_id = 1000000000000000LL + 1;
+	s->next_object_id = 1000000000000000LL + 1;
 	s->next_job_id = 1099511627776LL + 1;
 }
 
@@ -73,7 +78,8 @@ void fw_state_init(fw_state *s, fw_cloud cloud, uint64_t seed)
 		c->numeric_id = defs[i].numeric_id;
 		c->key_ci = defs[i].key_ci;
 		c->id_shape = defs[i].shape;
-		c->counter = defs[i].shape != FW_ID_NUMBER ? NULL : i == FW_JOBS ? &s->next_job_id : &s->next_id;
+		c->counter = defs[i].shape != FW_ID_NUMBER ? NULL : i == FW_JOBS ? &s->next_job_id :
+			     i == FW_REPOS ? &s->next_object_id : &s->next_id;
 		fw_map_init(&c->by_id);
 		fw_map_init(&c->by_key);
 	}
@@ -197,9 +203,9 @@ const char *fw_coll_new_id(fw_state *s, int which, char *buf, size_t n)
 int64_t fw_object_id(fw_state *s, int64_t id)
 {
 	if (id <= 0)
-		return s->next_id++;
-	if (id >= s->next_id)
-		s->next_id = id + 1;
+		return s->next_object_id++;
+	if (id >= s->next_object_id)
+		s->next_object_id = id + 1;
 	return id;
 }
 

@@ -15,7 +15,7 @@ typedef enum { FW_AZURE, FW_AWS, FW_GCP } fw_cloud;
 /* The shape of the ids the real API gives a kind (fw_coll_new_id). */
 typedef enum {
 	FW_ID_NAME,	/* the natural key is the id (UC names, secret scopes) */
-	FW_ID_NUMBER,	/* a counter: SCIM, repos, workspace objects; jobs above 2^40 */
+	FW_ID_NUMBER,	/* a counter: SCIM principals; repos; jobs above 2^40 */
 	FW_ID_CLUSTER,	/* "0423-101512-abcdefgh" */
 	FW_ID_POOL,	/* "0423-101512-pool-abcdefgh" */
 	FW_ID_HEX16,	/* warehouses: 16 lower-case hex digits */
@@ -71,7 +71,8 @@ typedef struct fw_state {
 	fw_map ws_by_id;	/* "object_id" -> fw_wsobj* */
 	/* The numeric id counters, only ever raised: above every id any object
 	 * held since the last fw_state_clear, seeded, generated or created. */
-	int64_t next_id;	/* SCIM principals, repos, workspace objects: one space */
+	int64_t next_id;	/* SCIM principals (string ids) */
+	int64_t next_object_id;	/* workspace objects and repos (JSON numbers): one space */
 	int64_t next_job_id;	/* jobs: above 2^40 */
 	uint64_t rng;		/* xorshift state, from --random-seed */
 } fw_state;
@@ -109,7 +110,7 @@ const char *fw_coll_new_id(fw_state *s, int which, char *buf, size_t n);
 /* The same for FW_ID_NUMBER kinds, as a number. */
 int64_t fw_coll_new_num(fw_state *s, int which);
 /* A workspace object's id: ID itself when > 0 (raising the counter past
- * it), else a fresh one from the counter repos and principals share. */
+ * it), else a fresh one from the counter repos share. */
 int64_t fw_object_id(fw_state *s, int64_t id);
 
 /* Collection helpers. Ids are strings (numbers printed with %.0f). */

@@ -1,8 +1,12 @@
 #!/bin/sh
 # --generate: synthetic objects valid for the cloud, deterministic, and
-# reachable through the paged APIs; bad specs are usage errors.
+# reachable through the paged APIs; bad specs are usage errors. A
+# generated workspace with every kind (scale=N) exports with no failure,
+# as many objects per kind as /__fake/state holds, and its Hive databases
+# read back through the statement API.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/fakews/fw.sh"
+jq_ok() { jq -e "$@" >/dev/null; }
 
 expect_exit 2 "an unknown kind in --generate is a usage error" "$FAKEWS" --generate planes=3
 check "... naming it" contains err.txt "planes"
@@ -30,4 +34,51 @@ call POST /api/2.1/jobs/reset "{\"job_id\": $jid, \"new_settings\": $(jq -c .set
 is 200 "a generated job passes the fake's own validation"
 call GET "/api/2.0/preview/scim/v2/Users?startIndex=101&count=100"
 jqok "users page by startIndex (130 generated + the built-in admin)" '.totalResults == 131 and (.Resources | length) == 31'
+
+# ---- every kind, in proportion ----
+expect_exit 2 "queries without a warehouse are a usage error" "$FAKEWS" --generate queries=3
+check "... saying what to add" contains err.txt "sql_warehouses=N"
+expect_exit 2 "tables without a schema are a usage error" "$FAKEWS" --generate tables=3
+check "... saying what to add" contains err.txt "schemas=N"
+start_fake c --cloud azure --generate scale=40 --random-seed 11 || exit 1
+start_fake d --cloud azure --generate scale=40 --random-seed 11 || exit 1
+curl -sf "$c_URL/__fake/state" >c.json
+curl -sf "$d_URL/__fake/state" >d.json
+check "scale=40: every kind is generated, in proportion" jq_ok '
+	(.users | length) == 41 and (.jobs | length) == 40 and (.clusters | length) == 20 and
+	(.sql_warehouses | length) == 2 and (.queries | length) == 20 and (.alerts | length) == 4 and
+	(.dashboards | length) == 4 and (.pipelines | length) == 4 and (.storage_credentials | length) == 1 and
+	(.external_locations | length) == 2 and (.catalogs | length) == 2 and (.schemas | length) == 12 and
+	(.tables | length) == 40 and (.volumes | length) == 4 and (.hive_metastore | length) == 2' c.json
+check "generation of every kind is deterministic" cmp -s c.json d.json
+check "cross-references point at existing objects" jq_ok '
+	([.sql_warehouses[].id]) as $w | ([.queries[].id]) as $q | ([.catalogs[].name]) as $c |
+	([.schemas[].full_name]) as $s | ([.storage_credentials[].name]) as $cr | ([.pipelines[].pipeline_id]) as $p |
+	([.external_locations[].url]) as $l | ([.workspace[] | select(.object_type == "NOTEBOOK") | .path]) as $nb |
+	all(.queries[]; .warehouse_id | IN($w[])) and all(.alerts[]; .query_id | IN($q[])) and
+	all(.dashboards[]; .warehouse_id | IN($w[])) and all(.external_locations[]; .credential_name | IN($cr[])) and
+	all(.schemas[]; .catalog_name | IN($c[])) and
+	all(.tables[], .volumes[]; "\(.catalog_name).\(.schema_name)" | IN($s[])) and
+	all(.tables[], .volumes[], .catalogs[]; (.storage_root // .storage_location // "") as $u |
+	    ((.table_type // .volume_type // "EXTERNAL") != "EXTERNAL") or ($u == "") or any($l[]; . as $x | $u | startswith($x))) and
+	all(.pipelines[].spec; (.catalog == null or (.catalog | IN($c[]))) and all(.libraries[]; .notebook.path | IN($nb[]))) and
+	all(.jobs[].settings.tasks[]; (.pipeline_task.pipeline_id // $p[0]) | IN($p[]))' c.json
+check "tables mix managed, external and views; volumes managed and external" jq_ok '
+	([.tables[].table_type] | unique) == ["EXTERNAL", "MANAGED", "VIEW"] and ([.volumes[].volume_type] | unique) == ["EXTERNAL", "MANAGED"]' c.json
+write_cfg cfg C "$c_URL" t
+expect_exit 0 "export of the generated workspace exits 0" env DATABRICKS_CONFIG_FILE="$T/cfg" "$DBXMIG" -q export \
+	--profile C --session g --dir "$T/m" --cloud azure
+check "... and fails no object" sh -c '! ls "$1"/logs/failed_* >/dev/null 2>&1' sh "$T/m/g"
+for k in users clusters jobs sql_warehouses queries alerts dashboards pipelines storage_credentials \
+	external_locations catalogs tables volumes; do
+	check "$k: as many exported as the fake holds" test "$(grep -c . "$T/m/g/export/$k.jsonl")" -eq "$(jq ".$k | length" c.json)"
+done
+check "schemas: all exported but the built-in information_schema" test "$(grep -c . "$T/m/g/export/schemas.jsonl")" -eq \
+	"$(jq '[.schemas[] | select(.name != "information_schema")] | length' c.json)"
+check "notebooks: all exported" test "$(jq -s '[.[] | select(.object.object_type == "NOTEBOOK")] | length' "$T/m/g/export/workspace.jsonl")" -eq \
+	"$(jq '[.workspace[] | select(.object_type == "NOTEBOOK")] | length' c.json)"
+FW=$c_URL
+call POST /api/2.0/sql/statements "{\"warehouse_id\": \"$(jq -r '.sql_warehouses[0].id' c.json)\", \"statement\": \"SHOW TABLES IN gen_hive_db_1\"}"
+jqok "a generated Hive database reads back through the statement API" '.status.state == "SUCCEEDED" and
+	([.result.data_array[][1]] | sort) == ["events", "events_by_label", "imports"]'
 done_testing
