@@ -51,14 +51,15 @@ const char *fw_cloud_name(fw_cloud c)
 
 /* Ids well clear of what a small seed holds, 16 digits like real ones;
  * job ids above 2^40 (callers must read them as doubles). Ids the fake
- * sends as JSON numbers (workspace objects, repos, jobs) have counters of
- * their own, apart from the SCIM principals' (strings, seeded up to 8e15
- * in the fixture): cJSON prints a number above 2^52 only to within one
- * unit, so two object ids there could print alike. */
+ * sends as JSON numbers (workspace objects, repos) have a counter apart
+ * from the SCIM principals' (strings, seeded up to 8e15 in the fixture):
+ * cJSON prints a number above 2^52 only to within one unit, so object ids
+ * up there could print alike. The two start apart, as in a real
+ * workspace an id names one thing (tests map ids back to names). */
 static void reset_counters(fw_state *s)
 {
 	s->next_id = 1000000000000000LL + 1;
-	s->next_object_id = 1000000000000000LL + 1;
+	s->next_object_id = 2000000000000000LL + 1;
 	s->next_job_id = 1099511627776LL + 1;
 }
 
