@@ -74,8 +74,9 @@ fake_state "$b_URL" b.json
 check "the order of --seed and --generate does not matter" cmp -s a.json b.json
 check "seed + generate: no id twice in any collection" no_dups a.json
 check "... and no id names both a principal and a workspace object or repo" jq_ok '
+	([.users, .groups, .service_principals | length] | add) as $n |
 	([.users[], .groups[], .service_principals[] | .id]) - ([.workspace[].object_id, .repos[].id | tostring]) |
-	length == ([.users, .groups, .service_principals | length] | add)' a.json
+	length == $n' a.json
 check "... the seed's objects are all there" jq_ok --slurpfile q "$SEED/queries.json" --slurpfile j "$SEED/jobs.json" '
 	([.queries[].id] | contains([$q[0][].id])) and ([.jobs[].job_id] | contains([$j[0][].job_id]))' a.json
 FW=$a_URL
