@@ -110,15 +110,8 @@ static cJSON *cluster_out(const cJSON *o)
 	return r;
 }
 
-static cJSON *find_cluster(fw_ctx *c, const char *id)
-{
-	cJSON *o = id ? fw_coll_get(fw_coll_of(c->s, FW_CLUSTERS), id) : NULL;
-	if (!id)
-		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: cluster_id");
-	else if (!o)
-		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Cluster %s does not exist", id);
-	return o;
-}
+static const fw_lookup L_CLUSTER = {FW_CLUSTERS, "cluster_id", 400, "INVALID_PARAMETER_VALUE", "Cluster ",
+				     " does not exist", NULL};
 
 static void clusters_create(fw_ctx *c)
 {
@@ -138,16 +131,13 @@ static void clusters_create(fw_ctx *c)
 	add_defaults(c->s, o);
 	set_tags(o, c->user);
 	fw_coll_add(fw_coll_of(c->s, FW_CLUSTERS), o);
-	c->mutated = 1;
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "cluster_id", id);
-	fw_reply(c, 200, r);
+	fw_created(c, "cluster_id", id);
 }
 
 static void clusters_edit(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *old = b ? find_cluster(c, fw_str(b, "cluster_id")) : NULL;
+	cJSON *b;
+	cJSON *old = fw_target(c, &L_CLUSTER, &b);
 	if (!old || check_create_fields(c, b, 1) < 0)
 		return;
 	static const char *const keep[] = {"creator_user_name", "state", "state_message", "start_time",
@@ -168,8 +158,7 @@ static void clusters_edit(fw_ctx *c)
 
 static void clusters_get(fw_ctx *c)
 {
-	char buf[64];
-	cJSON *o = find_cluster(c, fw_arg(c, "cluster_id", buf, sizeof buf));
+	cJSON *o = fw_target(c, &L_CLUSTER, NULL);
 	if (o)
 		fw_reply(c, 200, cluster_out(o));
 }
@@ -222,8 +211,8 @@ static void set_state(cJSON *o, const char *state)
 
 static void clusters_start(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_cluster(c, fw_str(b, "cluster_id")) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_CLUSTER, &b);
 	if (!o)
 		return;
 	set_state(o, "RUNNING");
@@ -235,8 +224,8 @@ static void clusters_start(fw_ctx *c)
 
 static void clusters_restart(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_cluster(c, fw_str(b, "cluster_id")) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_CLUSTER, &b);
 	if (!o)
 		return;
 	if (strcmp(fw_str(o, "state") ? fw_str(o, "state") : "", "TERMINATED") == 0) {
@@ -249,8 +238,8 @@ static void clusters_restart(fw_ctx *c)
 
 static void clusters_delete(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_cluster(c, fw_str(b, "cluster_id")) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_CLUSTER, &b);
 	if (!o)
 		return;
 	set_state(o, "TERMINATED");
@@ -266,8 +255,8 @@ static void clusters_delete(fw_ctx *c)
 
 static void clusters_permanent_delete(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_cluster(c, fw_str(b, "cluster_id")) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_CLUSTER, &b);
 	if (!o)
 		return;
 	char id[128];
@@ -282,8 +271,8 @@ static void clusters_permanent_delete(fw_ctx *c)
 
 static void clusters_pin(fw_ctx *c, int pin)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_cluster(c, fw_str(b, "cluster_id")) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_CLUSTER, &b);
 	if (!o)
 		return;
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "pinned_by_user_name");
@@ -331,7 +320,7 @@ static cJSON *lib_statuses(const cJSON *cl)
 
 static void libs_status(fw_ctx *c)
 {
-	cJSON *cl = find_cluster(c, fw_query(c, "cluster_id"));
+	cJSON *cl = fw_target(c, &L_CLUSTER, NULL);
 	if (!cl)
 		return;
 	cJSON *r = cJSON_CreateObject();
@@ -384,8 +373,8 @@ static int lib_ok(fw_ctx *c, const cJSON *l, int i)
 
 static void libs_change(fw_ctx *c, int install)
 {
-	cJSON *b = fw_body(c);
-	cJSON *cl = b ? find_cluster(c, fw_str(b, "cluster_id")) : NULL;
+	cJSON *b;
+	cJSON *cl = fw_target(c, &L_CLUSTER, &b);
 	if (!cl)
 		return;
 	const cJSON *libs = cJSON_GetObjectItemCaseSensitive(b, "libraries"), *l;
@@ -424,15 +413,8 @@ static void libs_uninstall(fw_ctx *c) { libs_change(c, 0); }
 
 /* ---- instance pools ---- */
 
-static cJSON *find_pool(fw_ctx *c, const char *id)
-{
-	cJSON *o = id ? fw_coll_get(fw_coll_of(c->s, FW_POOLS), id) : NULL;
-	if (!id)
-		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: instance_pool_id");
-	else if (!o)
-		fw_error(c, 400, "RESOURCE_DOES_NOT_EXIST", "Can't find an instance pool with id: %s.", id);
-	return o;
-}
+static const fw_lookup L_POOL = {FW_POOLS, "instance_pool_id", 400, "RESOURCE_DOES_NOT_EXIST",
+				  "Can't find an instance pool with id: ", ".", NULL};
 
 static void pool_defaults(fw_state *s, cJSON *o)
 {
@@ -477,16 +459,13 @@ static void pools_create(fw_ctx *c)
 	cJSON_AddStringToObject(o, "instance_pool_id", id);
 	pool_defaults(c->s, o);
 	fw_coll_add(fw_coll_of(c->s, FW_POOLS), o);
-	c->mutated = 1;
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "instance_pool_id", id);
-	fw_reply(c, 200, r);
+	fw_created(c, "instance_pool_id", id);
 }
 
 static void pools_edit(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *old = b ? find_pool(c, fw_str(b, "instance_pool_id")) : NULL;
+	cJSON *b;
+	cJSON *old = fw_target(c, &L_POOL, &b);
 	if (!old || fw_check_pool(c, b) < 0)
 		return;
 	if (strcmp(fw_str(old, "node_type_id") ? fw_str(old, "node_type_id") : "", fw_str(b, "node_type_id")) != 0) {
@@ -503,7 +482,7 @@ static void pools_edit(fw_ctx *c)
 
 static void pools_get(fw_ctx *c)
 {
-	cJSON *o = find_pool(c, fw_query(c, "instance_pool_id"));
+	cJSON *o = fw_target(c, &L_POOL, NULL);
 	if (o)
 		fw_reply(c, 200, cJSON_Duplicate(o, 1));
 }
@@ -522,8 +501,8 @@ static void pools_list(fw_ctx *c)
 
 static void pools_delete(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_pool(c, fw_str(b, "instance_pool_id")) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_POOL, &b);
 	if (!o)
 		return;
 	char id[128];
@@ -535,15 +514,8 @@ static void pools_delete(fw_ctx *c)
 
 /* ---- cluster policies ---- */
 
-static cJSON *find_policy(fw_ctx *c, const char *id)
-{
-	cJSON *o = id ? fw_coll_get(fw_coll_of(c->s, FW_POLICIES), id) : NULL;
-	if (!id)
-		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: policy_id");
-	else if (!o)
-		fw_error(c, 400, "RESOURCE_DOES_NOT_EXIST", "Can't find a cluster policy with id: %s.", id);
-	return o;
-}
+static const fw_lookup L_POLICY = {FW_POLICIES, "policy_id", 400, "RESOURCE_DOES_NOT_EXIST",
+				    "Can't find a cluster policy with id: ", ".", NULL};
 
 /* definition: a JSON string holding an object of attribute rules; rules on
  * another cloud's attributes and unknown fixed node types are rejected. */
@@ -628,16 +600,13 @@ static void policies_create(fw_ctx *c)
 	if (!cJSON_GetObjectItemCaseSensitive(o, "is_default"))
 		cJSON_AddBoolToObject(o, "is_default", 0);
 	fw_coll_add(fw_coll_of(c->s, FW_POLICIES), o);
-	c->mutated = 1;
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "policy_id", id);
-	fw_reply(c, 200, r);
+	fw_created(c, "policy_id", id);
 }
 
 static void policies_edit(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *old = b ? find_policy(c, fw_str(b, "policy_id")) : NULL;
+	cJSON *b;
+	cJSON *old = fw_target(c, &L_POLICY, &b);
 	if (!old || policy_fields(c, b, fw_str(old, "policy_id")) < 0)
 		return;
 	cJSON *o = cJSON_Duplicate(b, 1);
@@ -654,7 +623,7 @@ static void policies_edit(fw_ctx *c)
 
 static void policies_get(fw_ctx *c)
 {
-	cJSON *o = find_policy(c, fw_query(c, "policy_id"));
+	cJSON *o = fw_target(c, &L_POLICY, NULL);
 	if (o)
 		fw_reply(c, 200, cJSON_Duplicate(o, 1));
 }
@@ -674,8 +643,8 @@ static void policies_list(fw_ctx *c)
 
 static void policies_delete(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_policy(c, fw_str(b, "policy_id")) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_POLICY, &b);
 	if (!o)
 		return;
 	char id[64];

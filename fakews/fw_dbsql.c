@@ -19,6 +19,7 @@ struct sqlkind {
 	const char *wrap;	/* request body key: "query" */
 	const char *noun;	/* "Query" */
 	const char *const *fields;	/* settable fields */
+	fw_lookup look;		/* by the path's {id} */
 };
 
 static const char *const query_fields[] = {
@@ -29,8 +30,10 @@ static const char *const alert_fields[] = {
 	"display_name", "query_id", "condition", "custom_body", "custom_subject", "notify_on_ok",
 	"seconds_to_retrigger", "parent_path", "owner_user_name", NULL,
 };
-static const struct sqlkind K_QUERY = {FW_QUERIES, "query", "Query", query_fields};
-static const struct sqlkind K_ALERT = {FW_ALERTS, "alert", "Alert", alert_fields};
+static const struct sqlkind K_QUERY = {FW_QUERIES, "query", "Query", query_fields,
+				       {FW_QUERIES, NULL, 404, "RESOURCE_DOES_NOT_EXIST", "Query ", " does not exist.", NULL}};
+static const struct sqlkind K_ALERT = {FW_ALERTS, "alert", "Alert", alert_fields,
+				       {FW_ALERTS, NULL, 404, "RESOURCE_DOES_NOT_EXIST", "Alert ", " does not exist.", NULL}};
 
 static int settable(const struct sqlkind *k, const char *f)
 {
@@ -46,13 +49,6 @@ static const char *lifecycle(const cJSON *o)
 	return l ? l : "ACTIVE";
 }
 
-static cJSON *find_sql(fw_ctx *c, const struct sqlkind *k, const char *id)
-{
-	cJSON *o = fw_coll_get(fw_coll_of(c->s, k->coll), id);
-	if (!o)
-		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "%s %s does not exist.", k->noun, id);
-	return o;
-}
 
 static int check_parent(fw_ctx *c, const cJSON *o, const char *where)
 {
@@ -167,15 +163,15 @@ static void sql_create(fw_ctx *c, const struct sqlkind *k)
 
 static void sql_get(fw_ctx *c, const struct sqlkind *k)
 {
-	cJSON *o = find_sql(c, k, c->params[0]);
+	cJSON *o = fw_target(c, &k->look, NULL);
 	if (o)
 		fw_reply(c, 200, cJSON_Duplicate(o, 1));
 }
 
 static void sql_update(fw_ctx *c, const struct sqlkind *k)
 {
-	cJSON *b = fw_body(c);
-	cJSON *old = b ? find_sql(c, k, c->params[0]) : NULL;
+	cJSON *b;
+	cJSON *old = fw_target(c, &k->look, &b);
 	if (!old)
 		return;
 	if (strcmp(lifecycle(old), "ACTIVE") != 0) {
@@ -238,7 +234,7 @@ static void sql_update(fw_ctx *c, const struct sqlkind *k)
 /* DELETE moves to the trash: get still answers, lists leave it out. */
 static void sql_delete(fw_ctx *c, const struct sqlkind *k)
 {
-	cJSON *o = find_sql(c, k, c->params[0]);
+	cJSON *o = fw_target(c, &k->look, NULL);
 	if (!o)
 		return;
 	if (strcmp(lifecycle(o), "ACTIVE") != 0) {
@@ -274,13 +270,8 @@ SQL_HANDLERS(a, K_ALERT)
 
 /* ---- legacy DBSQL dashboards ---- */
 
-static cJSON *find_legacy(fw_ctx *c, const char *id)
-{
-	cJSON *o = fw_coll_get(fw_coll_of(c->s, FW_SQL_DASHBOARDS), id);
-	if (!o)
-		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "Dashboard %s does not exist.", id);
-	return o;
-}
+static const fw_lookup L_LEGACY = {FW_SQL_DASHBOARDS, NULL, 404, "RESOURCE_DOES_NOT_EXIST", "Dashboard ",
+				    " does not exist.", NULL};
 
 static void slug_of(const char *name, char *buf, size_t n)
 {
@@ -382,15 +373,15 @@ static void legacy_create(fw_ctx *c)
 
 static void legacy_get(fw_ctx *c)
 {
-	cJSON *o = find_legacy(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_LEGACY, NULL);
 	if (o)
 		fw_reply(c, 200, cJSON_Duplicate(o, 1));
 }
 
 static void legacy_update(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_legacy(c, c->params[0]) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_LEGACY, &b);
 	if (!o || legacy_fields(c, b) < 0)
 		return;
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "is_archived"))) {
@@ -426,7 +417,7 @@ static void legacy_update(fw_ctx *c)
 
 static void legacy_archive(fw_ctx *c, int archived)
 {
-	cJSON *o = find_legacy(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_LEGACY, NULL);
 	if (!o)
 		return;
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "is_archived");
@@ -486,13 +477,8 @@ static void legacy_list(fw_ctx *c)
 
 /* ---- Lakeview dashboards ---- */
 
-static cJSON *find_lv(fw_ctx *c, const char *id)
-{
-	cJSON *o = fw_coll_get(fw_coll_of(c->s, FW_DASHBOARDS), id);
-	if (!o)
-		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "Unable to find dashboard [dashboardId=%s]", id);
-	return o;
-}
+static const fw_lookup L_LV = {FW_DASHBOARDS, NULL, 404, "RESOURCE_DOES_NOT_EXIST", "Unable to find dashboard [dashboardId=",
+			       "]", NULL};
 
 /* The Dashboard reply: the stored object without the published state. */
 static cJSON *lv_view(const cJSON *o, void *arg)
@@ -579,15 +565,15 @@ static void lv_create(fw_ctx *c)
 
 static void lv_get(fw_ctx *c)
 {
-	cJSON *o = find_lv(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_LV, NULL);
 	if (o)
 		fw_reply(c, 200, lv_view(o, NULL));
 }
 
 static void lv_update(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_lv(c, c->params[0]) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_LV, &b);
 	if (!o)
 		return;
 	const cJSON *in = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(b, "dashboard"))
@@ -621,7 +607,7 @@ static void lv_update(fw_ctx *c)
 
 static void lv_trash(fw_ctx *c)
 {
-	cJSON *o = find_lv(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_LV, NULL);
 	if (!o)
 		return;
 	if (strcmp(lifecycle(o), "ACTIVE") != 0) {
@@ -649,8 +635,8 @@ static void lv_list(fw_ctx *c)
 
 static void lv_publish(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_lv(c, c->params[0]) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_LV, &b);
 	if (!o)
 		return;
 	if (strcmp(lifecycle(o), "ACTIVE") != 0) {
@@ -680,7 +666,7 @@ static void lv_publish(fw_ctx *c)
 
 static void lv_published(fw_ctx *c)
 {
-	cJSON *o = find_lv(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_LV, NULL);
 	if (!o)
 		return;
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "published");
@@ -693,7 +679,7 @@ static void lv_published(fw_ctx *c)
 
 static void lv_unpublish(fw_ctx *c)
 {
-	cJSON *o = find_lv(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_LV, NULL);
 	if (!o)
 		return;
 	if (!cJSON_GetObjectItemCaseSensitive(o, "published")) {

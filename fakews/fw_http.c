@@ -102,6 +102,52 @@ cJSON *fw_body(fw_ctx *c)
 	return c->json;
 }
 
+cJSON *fw_find(fw_ctx *c, const fw_lookup *k, const char *id)
+{
+	char msg[1024];
+	cJSON *o = id ? fw_coll_get(fw_coll_of(c->s, k->coll), id) : NULL;
+	if (o)
+		return o;
+	if (!id)
+		snprintf(msg, sizeof msg, "Missing required field: %s", k->arg ? k->arg : "id");
+	else
+		snprintf(msg, sizeof msg, "%s%s%s", k->before, id, k->after);
+	if (k->missing)
+		k->missing(c, id ? k->status : 400, msg);
+	else
+		fw_error(c, id ? k->status : 400, id ? k->code : "INVALID_PARAMETER_VALUE", "%s", msg);
+	return NULL;
+}
+
+cJSON *fw_target(fw_ctx *c, const fw_lookup *k, cJSON **body)
+{
+	char buf[64];
+	const char *id;
+	if (!k->arg) {
+		id = c->params[0];
+	} else if (!body) {
+		id = fw_query(c, k->arg);
+	} else {
+		const cJSON *v = c->json ? cJSON_GetObjectItemCaseSensitive(c->json, k->arg) : NULL;
+		id = cJSON_GetStringValue(v);
+		if (!id && cJSON_IsNumber(v) && fw_coll_of(c->s, k->coll)->numeric_id) {
+			snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+			id = buf;
+		}
+	}
+	if (body && !(*body = fw_body(c)))
+		return NULL;
+	return fw_find(c, k, id);
+}
+
+void fw_created(fw_ctx *c, const char *field, const char *id)
+{
+	cJSON *r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, field, id);
+	c->mutated = 1;
+	fw_reply(c, 200, r);
+}
+
 int fw_page_size(fw_ctx *c, int requested, int dflt)
 {
 	int n = requested > 0 ? requested : dflt;

@@ -86,6 +86,30 @@ typedef int (*fw_keep_fn)(const cJSON *o, void *arg);
 typedef cJSON *(*fw_view_fn)(const cJSON *o, void *arg);
 void fw_list_page(fw_ctx *c, fw_coll *col, const char *field, const char *size_param, int dflt,
 		  int max, fw_keep_fn keep, fw_view_fn view, void *arg, int uc);
+/* How a module finds the object a request acts on, and how the real API
+ * words it when the object is not there. */
+typedef struct fw_lookup {
+	int coll;		/* FW_CLUSTERS, ... */
+	const char *arg;	/* the argument naming it: the query (GET) or the body
+				 * field; NULL: the path capture {id} */
+	int status;		/* when absent: 404, or 400 where the API answers so */
+	const char *code;	/* its error_code */
+	const char *before, *after;	/* its message around the id */
+	/* when set, answers instead of fw_error (SCIM's own error shape) */
+	void (*missing)(fw_ctx *c, int status, const char *msg);
+} fw_lookup;
+/* The object of K's collection with id ID, or NULL after the error reply
+ * (400 "Missing required field: ARG" when ID is NULL). */
+cJSON *fw_find(fw_ctx *c, const fw_lookup *k, const char *id);
+/* The handler prologue: the object the request names, or NULL after the
+ * error reply. With BODY set, the JSON body is required first (fw_body)
+ * and stored in *BODY, and K->arg is read from it (a string, or a number
+ * for numeric ids); without, K->arg is the query parameter. K->arg NULL:
+ * the path capture {id}. */
+cJSON *fw_target(fw_ctx *c, const fw_lookup *k, cJSON **body);
+/* The handler epilogue of a create: marks the state changed and answers
+ * 200 {FIELD: ID}. */
+void fw_created(fw_ctx *c, const char *field, const char *id);
 /* A required non-empty string field F of body B; NULL and a 400 naming
  * WHERE.F when missing. */
 const char *fw_need_str(fw_ctx *c, const cJSON *b, const char *f, const char *where);

@@ -14,15 +14,7 @@
 
 #define GET_PAGE 100	/* 2.2 jobs/get: items per array per page */
 
-static cJSON *find_job(fw_ctx *c, const char *id)
-{
-	cJSON *o = id ? fw_coll_get(fw_coll_of(c->s, FW_JOBS), id) : NULL;
-	if (!id)
-		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Missing required field: job_id");
-	else if (!o)
-		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "Job %s does not exist.", id);
-	return o;
-}
+static const fw_lookup L_JOB = {FW_JOBS, "job_id", 400, "INVALID_PARAMETER_VALUE", "Job ", " does not exist.", NULL};
 
 static int ref_exists(fw_ctx *c, const cJSON *obj, const char *field, int which, const char *noun,
 		      const char *where)
@@ -271,7 +263,7 @@ static long max_array(const cJSON *st)
 
 static void jobs_get(fw_ctx *c, int v22)
 {
-	cJSON *o = find_job(c, fw_query(c, "job_id"));
+	cJSON *o = fw_target(c, &L_JOB, NULL);
 	if (!o)
 		return;
 	cJSON *r = cJSON_Duplicate(o, 1);
@@ -357,9 +349,8 @@ static void jobs_list(fw_ctx *c)
 
 static cJSON *body_job(fw_ctx *c)
 {
-	char buf[64];
-	cJSON *b = fw_body(c);
-	return b ? find_job(c, fw_arg(c, "job_id", buf, sizeof buf)) : NULL;
+	cJSON *b;
+	return fw_target(c, &L_JOB, &b);
 }
 
 static void store_settings(fw_ctx *c, cJSON *job, cJSON *st)

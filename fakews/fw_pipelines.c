@@ -13,13 +13,8 @@
 #include "fw_state.h"
 #include "fw_uc.h"
 
-static cJSON *find_pl(fw_ctx *c, const char *id)
-{
-	cJSON *o = fw_coll_get(fw_coll_of(c->s, FW_PIPELINES), id);
-	if (!o)
-		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "Pipeline %s does not exist.", id);
-	return o;
-}
+static const fw_lookup L_PL = {FW_PIPELINES, NULL, 404, "RESOURCE_DOES_NOT_EXIST", "Pipeline ", " does not exist.",
+			       NULL};
 
 static const char *const settings_fields[] = {
 	"name", "storage", "configuration", "clusters", "libraries", "target", "catalog", "schema",
@@ -146,23 +141,20 @@ static void pl_create(fw_ctx *c)
 	cJSON_AddNumberToObject(o, "last_modified", (double)fw_now_ms());
 	cJSON_AddArrayToObject(o, "latest_updates");
 	fw_coll_add(fw_coll_of(c->s, FW_PIPELINES), o);
-	c->mutated = 1;
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "pipeline_id", id);
-	fw_reply(c, 200, r);
+	fw_created(c, "pipeline_id", id);
 }
 
 static void pl_get(fw_ctx *c)
 {
-	cJSON *o = find_pl(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_PL, NULL);
 	if (o)
 		fw_reply(c, 200, cJSON_Duplicate(o, 1));
 }
 
 static void pl_edit(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_pl(c, c->params[0]) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_PL, &b);
 	if (!o)
 		return;
 	const char *bid = fw_str(b, "pipeline_id") ? fw_str(b, "pipeline_id") : fw_str(b, "id");
@@ -187,7 +179,7 @@ static void pl_edit(fw_ctx *c)
 
 static void pl_delete(fw_ctx *c)
 {
-	if (!find_pl(c, c->params[0]))
+	if (!fw_target(c, &L_PL, NULL))
 		return;
 	char pk[96];
 	snprintf(pk, sizeof pk, "pipelines/%s", c->params[0]);

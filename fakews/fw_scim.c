@@ -21,14 +21,23 @@ struct scim_kind {
 	const char *schema;
 	const char *key;	/* natural key attribute */
 	const char *noun;	/* for messages */
+	fw_lookup look;		/* by the path's {id}, SCIM error shape */
 };
-
-static const struct scim_kind K_USERS = {FW_USERS, "Users", "urn:ietf:params:scim:schemas:core:2.0:User", "userName", "User"};
-static const struct scim_kind K_GROUPS = {FW_GROUPS, "Groups", "urn:ietf:params:scim:schemas:core:2.0:Group", "displayName", "Group"};
-static const struct scim_kind K_SPS = {FW_SPS, "ServicePrincipals", "urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal", "applicationId", "ServicePrincipal"};
 
 static void scim_error(fw_ctx *c, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void scim_missing(fw_ctx *c, int status, const char *msg)
+{
+	scim_error(c, status, "%s", msg);
+}
+
+#define SCIM_LOOK(coll, noun) {coll, NULL, 404, NULL, noun " with id ", " not found.", scim_missing}
+static const struct scim_kind K_USERS = {FW_USERS, "Users", "urn:ietf:params:scim:schemas:core:2.0:User", "userName", "User",
+					 SCIM_LOOK(FW_USERS, "User")};
+static const struct scim_kind K_GROUPS = {FW_GROUPS, "Groups", "urn:ietf:params:scim:schemas:core:2.0:Group", "displayName", "Group",
+					  SCIM_LOOK(FW_GROUPS, "Group")};
+static const struct scim_kind K_SPS = {FW_SPS, "ServicePrincipals", "urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal",
+				       "applicationId", "ServicePrincipal", SCIM_LOOK(FW_SPS, "ServicePrincipal")};
 
 static void scim_error(fw_ctx *c, int status, const char *fmt, ...)
 {
@@ -569,24 +578,30 @@ static void scim_create(fw_ctx *c, const struct scim_kind *k)
 	fw_reply(c, 201, reply);
 }
 
-static cJSON *find(fw_ctx *c, const struct scim_kind *k)
-{
-	cJSON *o = fw_coll_get(fw_coll_of(c->s, k->coll), c->params[0]);
-	if (!o)
-		scim_error(c, 404, "%s with id %s not found.", k->noun, c->params[0]);
-	return o;
-}
-
 static void scim_get(fw_ctx *c, const struct scim_kind *k)
 {
-	cJSON *o = find(c, k);
+	cJSON *o = fw_target(c, &k->look, NULL);
 	if (o)
 		fw_reply(c, 200, project(o, fw_query(c, "attributes")));
 }
 
+/* Stores O (consumed) in place of OLD, keeps group memberships mirrored
+ * and answers with the stored object. */
+static void replace_and_reply(fw_ctx *c, const struct scim_kind *k, const cJSON *old, cJSON *o)
+{
+	cJSON *oldm = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(old, "members"), 1);
+	cJSON *reply = cJSON_Duplicate(o, 1);
+	fw_coll_replace(fw_coll_of(c->s, k->coll), o);
+	if (k->coll == FW_GROUPS)
+		sync_members(c->s, fw_coll_get(fw_coll_of(c->s, k->coll), c->params[0]), oldm);
+	cJSON_Delete(oldm);
+	c->mutated = 1;
+	fw_reply(c, 200, reply);
+}
+
 static void scim_put(fw_ctx *c, const struct scim_kind *k)
 {
-	cJSON *b = fw_body(c), *old = b ? find(c, k) : NULL;
+	cJSON *b, *old = fw_target(c, &k->look, &b);
 	if (!old)
 		return;
 	cJSON *o = cJSON_Duplicate(b, 1);
@@ -600,14 +615,7 @@ static void scim_put(fw_ctx *c, const struct scim_kind *k)
 		cJSON_Delete(o);
 		return;
 	}
-	cJSON *oldm = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(old, "members"), 1);
-	cJSON *reply = cJSON_Duplicate(o, 1);
-	fw_coll_replace(fw_coll_of(c->s, k->coll), o);
-	if (k->coll == FW_GROUPS)
-		sync_members(c->s, fw_coll_get(fw_coll_of(c->s, k->coll), c->params[0]), oldm);
-	cJSON_Delete(oldm);
-	c->mutated = 1;
-	fw_reply(c, 200, reply);
+	replace_and_reply(c, k, old, o);
 }
 
 /* Removes entries of array ATTR whose value is VAL (NULL = all). */
@@ -757,7 +765,7 @@ static int patch_op(fw_ctx *c, const struct scim_kind *k, cJSON *o, const cJSON 
 
 static void scim_patch(fw_ctx *c, const struct scim_kind *k)
 {
-	cJSON *b = fw_body(c), *old = b ? find(c, k) : NULL;
+	cJSON *b, *old = fw_target(c, &k->look, &b);
 	if (!old)
 		return;
 	const cJSON *ops = cJSON_GetObjectItemCaseSensitive(b, "Operations"), *op;
@@ -775,19 +783,12 @@ static void scim_patch(fw_ctx *c, const struct scim_kind *k)
 		cJSON_Delete(o);
 		return;
 	}
-	cJSON *oldm = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(old, "members"), 1);
-	cJSON *reply = cJSON_Duplicate(o, 1);
-	fw_coll_replace(fw_coll_of(c->s, k->coll), o);
-	if (k->coll == FW_GROUPS)
-		sync_members(c->s, fw_coll_get(fw_coll_of(c->s, k->coll), c->params[0]), oldm);
-	cJSON_Delete(oldm);
-	c->mutated = 1;
-	fw_reply(c, 200, reply);
+	replace_and_reply(c, k, old, o);
 }
 
 static void scim_delete(fw_ctx *c, const struct scim_kind *k)
 {
-	cJSON *o = find(c, k);
+	cJSON *o = fw_target(c, &k->look, NULL);
 	if (!o)
 		return;
 	if (k->coll == FW_GROUPS && system_group(o)) {

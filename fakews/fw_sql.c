@@ -23,13 +23,8 @@ static const char *size_code(const char *s)
 	return NULL;
 }
 
-static cJSON *find_wh(fw_ctx *c, const char *id)
-{
-	cJSON *o = fw_coll_get(fw_coll_of(c->s, FW_WAREHOUSES), id);
-	if (!o)
-		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "Unable to find warehouse %s", id);
-	return o;
-}
+static const fw_lookup L_WH = {FW_WAREHOUSES, NULL, 404, "RESOURCE_DOES_NOT_EXIST", "Unable to find warehouse ", "",
+			       NULL};
 
 static int num_field(fw_ctx *c, const cJSON *b, const char *f, double lo, double hi)
 {
@@ -134,23 +129,20 @@ static void wh_create(fw_ctx *c)
 	cJSON_AddNumberToObject(odbc, "port", 443);
 	cJSON_AddStringToObject(odbc, "protocol", "https");
 	fw_coll_add(fw_coll_of(c->s, FW_WAREHOUSES), o);
-	c->mutated = 1;
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "id", id);
-	fw_reply(c, 200, r);
+	fw_created(c, "id", id);
 }
 
 static void wh_get(fw_ctx *c)
 {
-	cJSON *o = find_wh(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_WH, NULL);
 	if (o)
 		fw_reply(c, 200, cJSON_Duplicate(o, 1));
 }
 
 static void wh_edit(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *old = b ? find_wh(c, c->params[0]) : NULL;
+	cJSON *b;
+	cJSON *old = fw_target(c, &L_WH, &b);
 	cJSON *o = old ? wh_merge(c, b, old) : NULL;
 	if (!o)
 		return;
@@ -161,7 +153,7 @@ static void wh_edit(fw_ctx *c)
 
 static void wh_delete(fw_ctx *c)
 {
-	if (!find_wh(c, c->params[0]))
+	if (!fw_target(c, &L_WH, NULL))
 		return;
 	char pk[96];
 	snprintf(pk, sizeof pk, "sql/warehouses/%s", c->params[0]);
@@ -173,7 +165,7 @@ static void wh_delete(fw_ctx *c)
 
 static void wh_state(fw_ctx *c, const char *state)
 {
-	cJSON *o = find_wh(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_WH, NULL);
 	if (!o)
 		return;
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "state");
@@ -283,13 +275,8 @@ static int gis_fields(fw_ctx *c, const cJSON *b)
 	return 0;
 }
 
-static cJSON *find_gis(fw_ctx *c, const char *id)
-{
-	cJSON *o = fw_coll_get(fw_coll_of(c->s, FW_GIS), id);
-	if (!o)
-		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "The global init script with ID %s does not exist.", id);
-	return o;
-}
+static const fw_lookup L_GIS = {FW_GIS, NULL, 404, "RESOURCE_DOES_NOT_EXIST", "The global init script with ID ",
+				" does not exist.", NULL};
 
 static void gis_create(fw_ctx *c)
 {
@@ -313,16 +300,13 @@ static void gis_create(fw_ctx *c)
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(b, "position");
 	fw_coll_add(col, o);
 	renumber(col, o, p ? p->valuedouble : -1);
-	c->mutated = 1;
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "script_id", id);
-	fw_reply(c, 200, r);
+	fw_created(c, "script_id", id);
 }
 
 static void gis_update(fw_ctx *c)
 {
-	cJSON *b = fw_body(c);
-	cJSON *o = b ? find_gis(c, c->params[0]) : NULL;
+	cJSON *b;
+	cJSON *o = fw_target(c, &L_GIS, &b);
 	if (!o || gis_fields(c, b) < 0)
 		return;
 	fw_set(o, "name", cJSON_CreateString(fw_str(b, "name")));
@@ -344,7 +328,7 @@ static void gis_update(fw_ctx *c)
 
 static void gis_get(fw_ctx *c)
 {
-	cJSON *o = find_gis(c, c->params[0]);
+	cJSON *o = fw_target(c, &L_GIS, NULL);
 	if (o)
 		fw_reply(c, 200, cJSON_Duplicate(o, 1));
 }
@@ -381,7 +365,7 @@ static void gis_list(fw_ctx *c)
 
 static void gis_delete(fw_ctx *c)
 {
-	if (!find_gis(c, c->params[0]))
+	if (!fw_target(c, &L_GIS, NULL))
 		return;
 	fw_coll *col = fw_coll_of(c->s, FW_GIS);
 	fw_coll_del(col, c->params[0]);
