@@ -39,7 +39,12 @@ static void usage(FILE *f)
 	      "  --random-seed N         seed of every random choice (faults, ids)\n"
 	      "  --auth-expire-after N   an OAuth token stops working (401) after N calls\n"
 	      "  --state-out FILE        write the state (GET /__fake/state) to FILE on exit\n"
-	      "  --generate SPEC         add synthetic objects: jobs=N,clusters=N,notebooks=N,users=N\n"
+	      "  --generate SPEC         add synthetic objects after the seed: KIND=N,... (users,\n"
+	      "                          clusters, jobs, notebooks, sql_warehouses, queries, alerts,\n"
+	      "                          dashboards, pipelines, storage_credentials,\n"
+	      "                          external_locations, catalogs, schemas, tables, volumes,\n"
+	      "                          hive_metastore) and scale=N: every kind not named, in\n"
+	      "                          proportion (docs/HACKING.md)\n"
 	      "  --help                  this text\n\n"
 	      "Without auth: GET /__fake/state, GET /__fake/requests, POST /__fake/reset.\n", f);
 }

@@ -3,7 +3,9 @@
 # reachable through the paged APIs; bad specs are usage errors. A
 # generated workspace with every kind (scale=N) exports with no failure,
 # as many objects per kind as /__fake/state holds, and its Hive databases
-# read back through the statement API.
+# read back through the statement API; it migrates into an AWS fake as a
+# whole (one storage_map line, a credential_map line per credential): no
+# failure, no difference.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/fakews/fw.sh"
 jq_ok() { jq -e "$@" >/dev/null; }
@@ -69,9 +71,12 @@ write_cfg cfg C "$c_URL" t
 expect_exit 0 "export of the generated workspace exits 0" env DATABRICKS_CONFIG_FILE="$T/cfg" "$DBXMIG" -q export \
 	--profile C --session g --dir "$T/m" --cloud azure
 check "... and fails no object" sh -c '! ls "$1"/logs/failed_* >/dev/null 2>&1' sh "$T/m/g"
+# count FILE KIND: how many objects of KIND a state dump holds
+jq -r 'to_entries[] | select(.value | type == "array") | "\(.key) \(.value | length)"' c.json >c.counts
+count() { sed -n "s/^$2 //p" "$1"; }
 for k in users clusters jobs sql_warehouses queries alerts dashboards pipelines storage_credentials \
 	external_locations catalogs tables volumes; do
-	check "$k: as many exported as the fake holds" test "$(grep -c . "$T/m/g/export/$k.jsonl")" -eq "$(jq ".$k | length" c.json)"
+	check "$k: as many exported as the fake holds" test "$(grep -c . "$T/m/g/export/$k.jsonl")" -eq "$(count c.counts $k)"
 done
 check "schemas: all exported but the built-in information_schema" test "$(grep -c . "$T/m/g/export/schemas.jsonl")" -eq \
 	"$(jq '[.schemas[] | select(.name != "information_schema")] | length' c.json)"
@@ -81,4 +86,25 @@ FW=$c_URL
 call POST /api/2.0/sql/statements "{\"warehouse_id\": \"$(jq -r '.sql_warehouses[0].id' c.json)\", \"statement\": \"SHOW TABLES IN gen_hive_db_1\"}"
 jqok "a generated Hive database reads back through the statement API" '.status.state == "SUCCEEDED" and
 	([.result.data_array[][1]] | sort) == ["events", "events_by_label", "imports"]'
+
+# ---- the generated workspace migrates as a whole ----
+start_fake aws --cloud aws || exit 1
+write_cfg cfg AWS "$aws_URL" t
+printf 'abfss://gen@genlake.dfs.core.windows.net,s3://gen-lake\n' >storage.csv
+jq -r '.storage_credentials[] | "\(.name),arn:aws:iam::123456789012:role/\(.name)"' c.json >cred.csv
+expect_exit 0 "migrate of the generated workspace into an AWS fake exits 0" env DATABRICKS_CONFIG_FILE="$T/cfg" \
+	"$DBXMIG" migrate --from C --to AWS --session mg --dir "$T/m" --cloud azure \
+	--rules "$ROOT/rules/azure_to_aws.lua" --var storage_map="$T/storage.csv" --var credential_map="$T/cred.csv"
+check "... fails no object and validates with no difference" sh -c \
+	'! ls "$1"/logs/failed_* >/dev/null 2>&1 && grep -q "no differences" out.txt' sh "$T/m/mg"
+curl -sf "$aws_URL/__fake/state" >aws.json
+jq -r 'to_entries[] | select(.value | type == "array") | "\(.key) \(.value | length)"' aws.json >aws.counts
+for k in sql_warehouses queries alerts dashboards pipelines storage_credentials external_locations catalogs volumes jobs; do
+	check "$k: all of them in the target" test "$(count aws.counts $k)" -eq "$(count c.counts $k)"
+done
+check "external Delta tables land on S3; the others are manual" sh -c '
+	[ "$(jq "[.tables[] | select(.storage_location | startswith(\"s3://gen-lake/\"))] | length" aws.json)" -eq \
+	  "$(jq "[.tables[] | select(.table_type == \"EXTERNAL\")] | length" c.json)" ] &&
+	[ "$(grep -c "\"kind\":\"tables\"" "$1"/import/manual.jsonl)" -eq \
+	  "$(jq "[.tables[] | select(.table_type != \"EXTERNAL\")] | length" c.json)" ]' sh "$T/m/mg"
 done_testing
