@@ -7,13 +7,16 @@
 # `parallel` requests in flight would reach), plus the peak RSS of dbxmig.
 # The goal: >= 80% of the bound at --parallel 16, and peak RSS about the
 # same for a small and a large workspace (memory does not grow with it).
+# A third workspace holds every kind the fake serves (--generate scale=N:
+# SQL objects, Unity Catalog, pipelines too; Unity Catalog lists are per
+# catalog and schema, so it has more, smaller lists).
 #
 #   bench/export.sh            parallel 1 on the small workspace (a full
 #                              run at parallel 1 takes minutes), parallel 16
 #                              on the small and the large one (>= 20,000
-#                              requests)
+#                              requests), and parallel 16 on the mixed one
 #   FULL=1 bench/export.sh     parallel 1 on the large one too
-# Environment: DBXMIG, FAKEWS, LATENCY_MS, SMALL, LARGE (--generate specs).
+# Environment: DBXMIG, FAKEWS, LATENCY_MS, SMALL, LARGE, MIXED (--generate specs).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DBXMIG=${DBXMIG:-$ROOT/dbxmig}
@@ -21,6 +24,7 @@ FAKEWS=${FAKEWS:-$ROOT/dbxmig-fakews}
 LAT=${LATENCY_MS:-10}
 SMALL=${SMALL:-jobs=100,clusters=50,notebooks=200,users=50}
 LARGE=${LARGE:-jobs=3000,clusters=1500,notebooks=5000,users=2000}
+MIXED=${MIXED:-scale=500}
 W=$(mktemp -d "${TMPDIR:-/tmp}/dbxmig-bench.XXXXXX")
 FPID=
 trap '[ -n "$FPID" ] && kill "$FPID" 2>/dev/null; rm -rf "$W"' EXIT INT TERM
@@ -65,8 +69,9 @@ run() {	# LABEL SPEC PARALLEL
 			l, p, r, o, s, rps, 100 * rps / bound, bound, rss }'
 }
 
-echo "export benchmark: latency ${LAT} ms; small = $SMALL; large = $LARGE"
+echo "export benchmark: latency ${LAT} ms; small = $SMALL; large = $LARGE; mixed = $MIXED"
 run small "$SMALL" 1
 [ "${FULL:-0}" = 1 ] && run large "$LARGE" 1
 run small "$SMALL" 16
 run large "$LARGE" 16
+run mixed "$MIXED" 16
