@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fw_check.h"
+#include "fw_http.h"
 #include "fw_map.h"
 
 /* The kinds --generate makes, as SPEC names them, and their share of a
@@ -366,15 +367,7 @@ static int gen_warehouses(gen *g)
 		cJSON_AddNumberToObject(w, "num_clusters", 0);
 		cJSON_AddNumberToObject(w, "num_active_sessions", 0);
 		cJSON_AddStringToObject(w, "size", codes[i % 5]);
-		snprintf(url, sizeof url, "jdbc:spark://127.0.0.1:443/default;transportMode=http;ssl=1;AuthMech=3;"
-			 "httpPath=/sql/1.0/warehouses/%s;", id);
-		cJSON_AddStringToObject(w, "jdbc_url", url);
-		cJSON *odbc = cJSON_AddObjectToObject(w, "odbc_params");
-		cJSON_AddStringToObject(odbc, "hostname", "127.0.0.1");
-		snprintf(url, sizeof url, "/sql/1.0/warehouses/%s", id);
-		cJSON_AddStringToObject(odbc, "path", url);
-		cJSON_AddNumberToObject(odbc, "port", 443);
-		cJSON_AddStringToObject(odbc, "protocol", "https");
+		fw_wh_endpoints(w, id);
 		if (add(g, FW_WAREHOUSES, w, buf) < 0)
 			return -1;
 	}

@@ -127,6 +127,9 @@ extern const fw_route fw_uc_routes[];
 extern const fw_route fw_stmt_routes[];
 extern const fw_route fw_pipelines_routes[];
 
+/* Adds a SQL warehouse's connection details (jdbc_url, odbc_params) for
+ * ID to WH, as the fake serves them (fw_sql.c; the generator too). */
+void fw_wh_endpoints(cJSON *wh, const char *id);
 /* Frees the finished SQL statements kept for GET (fw_stmt.c). */
 void fw_stmt_free(void);
 

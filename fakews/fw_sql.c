@@ -107,6 +107,19 @@ static cJSON *wh_merge(fw_ctx *c, const cJSON *b, const cJSON *old)
 	return o;
 }
 
+void fw_wh_endpoints(cJSON *wh, const char *id)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "jdbc:spark://127.0.0.1:443/default;transportMode=http;ssl=1;AuthMech=3;httpPath=/sql/1.0/warehouses/%s;", id);
+	cJSON_AddStringToObject(wh, "jdbc_url", buf);
+	cJSON *odbc = cJSON_AddObjectToObject(wh, "odbc_params");
+	cJSON_AddStringToObject(odbc, "hostname", "127.0.0.1");
+	snprintf(buf, sizeof buf, "/sql/1.0/warehouses/%s", id);
+	cJSON_AddStringToObject(odbc, "path", buf);
+	cJSON_AddNumberToObject(odbc, "port", 443);
+	cJSON_AddStringToObject(odbc, "protocol", "https");
+}
+
 static void wh_create(fw_ctx *c)
 {
 	cJSON *b = fw_body(c);
@@ -115,19 +128,12 @@ static void wh_create(fw_ctx *c)
 	cJSON *o = wh_merge(c, b, NULL);
 	if (!o)
 		return;
-	char id[64], buf[256];
+	char id[64];
 	fw_coll_new_id(c->s, FW_WAREHOUSES, id, sizeof id);
 	cJSON_AddStringToObject(o, "id", id);
 	cJSON_AddStringToObject(o, "creator_name", c->user);
 	cJSON_AddStringToObject(o, "state", "RUNNING");
-	snprintf(buf, sizeof buf, "jdbc:spark://127.0.0.1:443/default;transportMode=http;ssl=1;AuthMech=3;httpPath=/sql/1.0/warehouses/%s;", id);
-	cJSON_AddStringToObject(o, "jdbc_url", buf);
-	cJSON *odbc = cJSON_AddObjectToObject(o, "odbc_params");
-	cJSON_AddStringToObject(odbc, "hostname", "127.0.0.1");
-	snprintf(buf, sizeof buf, "/sql/1.0/warehouses/%s", id);
-	cJSON_AddStringToObject(odbc, "path", buf);
-	cJSON_AddNumberToObject(odbc, "port", 443);
-	cJSON_AddStringToObject(odbc, "protocol", "https");
+	fw_wh_endpoints(o, id);
 	fw_coll_add(fw_coll_of(c->s, FW_WAREHOUSES), o);
 	fw_created(c, "id", id);
 }
