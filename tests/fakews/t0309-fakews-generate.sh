@@ -92,9 +92,13 @@ start_fake aws --cloud aws || exit 1
 write_cfg cfg AWS "$aws_URL" t
 printf 'abfss://gen@genlake.dfs.core.windows.net,s3://gen-lake\n' >storage.csv
 jq -r '.storage_credentials[] | "\(.name),arn:aws:iam::123456789012:role/\(.name)"' c.json >cred.csv
-expect_exit 0 "migrate of the generated workspace into an AWS fake exits 0" env DATABRICKS_CONFIG_FILE="$T/cfg" \
-	"$DBXMIG" migrate --from C --to AWS --session mg --dir "$T/m" --cloud azure \
-	--rules "$ROOT/rules/azure_to_aws.lua" --var storage_map="$T/storage.csv" --var credential_map="$T/cred.csv"
+# from the source tree: validate reads rules/validate.lua there
+migrate() {
+	(cd "$ROOT" && DATABRICKS_CONFIG_FILE="$T/cfg" "$DBXMIG" migrate --from C --to AWS --session mg --dir "$T/m" \
+		--cloud azure --rules rules/azure_to_aws.lua --var storage_map="$T/storage.csv" \
+		--var credential_map="$T/cred.csv")
+}
+expect_exit 0 "migrate of the generated workspace into an AWS fake exits 0" migrate
 check "... fails no object and validates with no difference" sh -c \
 	'! ls "$1"/logs/failed_* >/dev/null 2>&1 && grep -q "no differences" out.txt' sh "$T/m/mg"
 curl -sf "$aws_URL/__fake/state" >aws.json
