@@ -1,5 +1,7 @@
 /* idmap: the ID journal (import/ids.jsonl): loading, lookups, appends.
- * An open-addressing hash keyed by "<kind>/<source id>". */
+ * An open-addressing hash keyed by "<kind>/<source id>"; a journal also
+ * keeps the reverse, "<kind>/<target id>" -> source id, so that no two
+ * source objects can land on one target object. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,14 @@ typedef struct ent {
 	char *hash;	/* of what was sent, or NULL */
 } ent;
 
+/* reverse entry of a journal: "<kind>/<target id>" -> source id. Never
+ * removed: an entry whose source now maps elsewhere is stale, and
+ * claim() tells by looking the source up. */
+typedef struct rent {
+	char *key;
+	char *src;
+} rent;
+
 struct idmap {
 	store *st;
 	int readonly;
@@ -23,6 +33,9 @@ struct idmap {
 	ent *tab;
 	size_t cap;	/* power of two */
 	size_t n;
+	int journal;	/* idmap_open: targets are checked one to one */
+	rent *rev;
+	size_t rcap, rn;
 };
 
 static uint64_t hash_str(const char *s)
@@ -114,6 +127,74 @@ static int mem_put(idmap *m, const char *kind, const char *source_id, const char
 	return 0;
 }
 
+static const ent *find(const idmap *m, const char *kind, const char *source_id);
+
+static rent *rslot(rent *tab, size_t cap, const char *key)
+{
+	size_t i = (size_t)hash_str(key) & (cap - 1);
+	while (tab[i].key && strcmp(tab[i].key, key) != 0)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static int rgrow(idmap *m)
+{
+	size_t ncap = m->rcap ? m->rcap * 2 : 256;
+	rent *nt = calloc(ncap, sizeof *nt);
+	if (!nt)
+		return -1;
+	for (size_t i = 0; i < m->rcap; i++)
+		if (m->rev[i].key)
+			*rslot(nt, ncap, m->rev[i].key) = m->rev[i];
+	free(m->rev);
+	m->rev = nt;
+	m->rcap = ncap;
+	return 0;
+}
+
+/* The source id that holds kind/target_id in a journal, other than
+ * source_id; NULL when none does (or the map is not a journal). */
+static const char *claimed_by(const idmap *m, const char *kind, const char *source_id,
+			      const char *target_id)
+{
+	if (!m->journal || !m->rcap)
+		return NULL;
+	char *key = join_key(kind, target_id);
+	if (!key)
+		return NULL;
+	const rent *r = rslot(m->rev, m->rcap, key);
+	free(key);
+	if (!r->key || strcmp(r->src, source_id) == 0)
+		return NULL;
+	const ent *e = find(m, kind, r->src);
+	return e && strcmp(e->target, target_id) == 0 ? r->src : NULL;	/* else stale */
+}
+
+/* Records kind/target_id as held by source_id (a journal only). */
+static int claim(idmap *m, const char *kind, const char *source_id, const char *target_id)
+{
+	if (!m->journal)
+		return 0;
+	if ((m->rn + 1) * 2 > m->rcap && rgrow(m) < 0)
+		return -1;
+	char *key = join_key(kind, target_id), *src = strdup(source_id);
+	if (!key || !src) {
+		free(key);
+		free(src);
+		return -1;
+	}
+	rent *r = rslot(m->rev, m->rcap, key);
+	if (r->key) {
+		free(key);
+		free(r->src);
+	} else {
+		r->key = key;
+		m->rn++;
+	}
+	r->src = src;
+	return 0;
+}
+
 int idmap_open(idmap **out, store *st, int readonly, dbx_err *err)
 {
 	int rc = -1;
@@ -126,6 +207,7 @@ int idmap_open(idmap **out, store *st, int readonly, dbx_err *err)
 	}
 	m->st = st;
 	m->readonly = readonly;
+	m->journal = 1;
 	in = store_read(st, "import", "ids", err);
 	if (!in)
 		goto out;
@@ -136,11 +218,20 @@ int idmap_open(idmap **out, store *st, int readonly, dbx_err *err)
 		const char *tgt = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "target_id"));
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "name"));
 		const char *hash = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "hash"));
+		const char *holder = kind && src && tgt ? claimed_by(m, kind, src, tgt) : NULL;
 		int is_new;
 		if (!kind || !src || !tgt) {
 			log_warn("%s:%ld: journal line without kind, source_id or target_id: skipped",
 				 jsonl_in_path(in), jsonl_in_line(in));
-		} else if (mem_put(m, kind, src, tgt, name, hash, &is_new) < 0) {
+		} else if (holder) {
+			/* written by a build that paired same-name objects by name
+			 * only: the first source keeps the target, this one is
+			 * imported again */
+			log_warn("%s:%ld: %s/%s maps to target id %s, which %s/%s already holds: "
+				 "ignored (%s/%s is imported again)", jsonl_in_path(in),
+				 jsonl_in_line(in), kind, src, tgt, kind, holder, kind, src);
+		} else if (mem_put(m, kind, src, tgt, name, hash, &is_new) < 0 ||
+			   claim(m, kind, src, tgt) < 0) {
 			cJSON_Delete(rec);
 			err_set(err, ERR_IO, jsonl_in_path(in), "out of memory");
 			goto out;
@@ -188,6 +279,11 @@ void idmap_close(idmap *m)
 		free(m->tab[i].hash);
 	}
 	free(m->tab);
+	for (size_t i = 0; i < m->rcap; i++) {
+		free(m->rev[i].key);
+		free(m->rev[i].src);
+	}
+	free(m->rev);
 	free(m);
 }
 
@@ -237,7 +333,14 @@ int idmap_put_hash(idmap *m, const char *kind, const char *source_id, const char
 	/* a new line only when something changed: first landing, or new content */
 	int changed = !old || (hash && (!old->hash || strcmp(old->hash, hash) != 0)) ||
 		      strcmp(old->target, target_id) != 0;
-	if (mem_put(m, kind, source_id, target_id, name, hash, &is_new) < 0)
+	const char *holder = claimed_by(m, kind, source_id, target_id);
+	if (holder)
+		return err_set(err, ERR_FAILED, "import/ids.jsonl",
+			       "%s/%s would map to target id %s, which %s/%s already holds: two "
+			       "source objects never share one target object", kind, source_id,
+			       target_id, kind, holder);
+	if (mem_put(m, kind, source_id, target_id, name, hash, &is_new) < 0 ||
+	    claim(m, kind, source_id, target_id) < 0)
 		return err_set(err, ERR_IO, "import/ids.jsonl", "out of memory");
 	if (m->readonly)
 		return 0;

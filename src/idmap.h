@@ -9,6 +9,12 @@
  * ("%.0f" for numeric ids such as job ids). Permissions replayed on an
  * object are journaled under kind "permissions/<kind>" the same way.
  *
+ * Targets pair one to one: in a journal, a source object never maps to a
+ * target id that another source object of its kind already holds
+ * (idmap_put says so, naming both keys; idmap_open skips such a line with
+ * a warning, so that its source is imported again). Maps from idmap_mem
+ * are plain lookup tables and do not check this.
+ *
  * Lookups are O(1) (open hash); memory grows with the number of journaled
  * objects, not with the size of the objects. */
 #ifndef DBX_IDMAP_H
@@ -40,7 +46,10 @@ const char *idmap_name(const idmap *m, const char *kind, const char *source_id);
  * appended to the journal unless readonly. Recording the same again writes
  * nothing; a source that lands again with other content (hash) or another
  * target id gets a new line keyed "<kind>/<source id>@<hash>" (the last
- * line of a source wins when the journal is loaded). Strings are copied. */
+ * line of a source wins when the journal is loaded). Strings are copied.
+ * In a journal, a target id another source of `kind` holds is an
+ * ERR_FAILED error naming both "<kind>/<source id>" keys; nothing is
+ * recorded then. */
 int idmap_put(idmap *m, const char *kind, const char *source_id, const char *target_id,
 	      const char *name, dbx_err *err);
 /* Same, with `hash` (may be NULL): a digest of what was sent, so that a

@@ -92,6 +92,8 @@ struct imp {
 	idmap *gave_up;		/* members/permissions that failed for good: not retried */
 	progress *prog;		/* live line of the kind being imported, or NULL */
 	idmap *cut_done;	/* "target:<kind>/<id>" un-paused by cutover: never paused again */
+	idmap *paired;		/* names that may repeat: "s" source id -> target id (name:
+				 * its state), see pair_same_names */
 	int dead;		/* a journal write failed: nothing more is sent */
 	dbx_err dead_err;	/* why (names the file, says the errno) */
 };
@@ -289,6 +291,16 @@ static const char *index_key(const kind_def *k, const char *key, char *buf, size
 
 /* ------------------------------------------------------- target listing */
 
+/* Kinds whose names may repeat (jobs, clusters, pools, init scripts,
+ * queries, alerts) keep every target object in the listing index, not
+ * only the last of a name: kind "all", target id -> natural key (the
+ * entry's name: the object's state). pair_same_names reads them. */
+static int same_name_index(idmap *idx, const char *key, const char *id, const char *state,
+			   dbx_err *err)
+{
+	return idmap_put(idx, "all", id, key, state, err);
+}
+
 /* Lists every object of k in the target into idx: kind "k" natural key ->
  * id (name: the object's state), kind "alt" key_alt -> id. */
 /* Lists every page of k on the target (with the parent query pq for kinds
@@ -355,6 +367,8 @@ static int list_pages(imp *x, const kind_def *k, const char *pq, idmap *idx, cJS
 			char lk[1024];
 			key = index_key(k, key, lk, sizeof lk);
 			if (key && id && idmap_put(idx, "k", key, id, state, err) < 0)
+				goto out;
+			if (!k->key_unique && key && id && same_name_index(idx, key, id, state, err) < 0)
 				goto out;
 			if (k->imp.key_alt && id) {
 				const char *alt = scalar(kind_get_path(it, k->imp.key_alt), kb, sizeof kb);
@@ -536,6 +550,16 @@ static void item_fail(item *it, const dbx_err *e)
 		return;
 	}
 	store_fail(x->st, "import", kind_name(it->k), it->key, &copy);
+}
+
+/* A journal (or cutover) write failed: the file system stops the run; a
+ * refused mapping (a target another source holds) fails the object. */
+static void journal_failed(item *it, const dbx_err *e)
+{
+	if (e->cls == ERR_IO)
+		stop_run(it->x, e);
+	else
+		item_fail(it, e);
 }
 
 static void item_failf(item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -820,10 +844,7 @@ static void land(item *it)
 		    it->name, it->tid);
 	return;
 bad:
-	if (e.cls == ERR_IO)
-		stop_run(x, &e);
-	else
-		item_fail(it, &e);
+	journal_failed(it, &e);
 }
 
 static const cJSON *secret_value(imp *x, const char *scope, const char *key)
@@ -1093,7 +1114,10 @@ static void start_item(imp *x, item *it, idmap *idx)
 	const char *tid = NULL, *state = NULL;
 	char path[1024];
 
-	if (k->imp.write != KIND_WRITE_WORKSPACE) {
+	if (k->imp.write != KIND_WRITE_WORKSPACE && !k->key_unique) {
+		tid = idmap_target(x->paired, "s", it->src_id);
+		state = idmap_name(x->paired, "s", it->src_id);
+	} else if (k->imp.write != KIND_WRITE_WORKSPACE) {
 		char lk[1024];
 		const char *ik = index_key(k, it->name, lk, sizeof lk);
 		tid = idmap_target(idx, "k", ik);
@@ -1131,8 +1155,11 @@ static void start_item(imp *x, item *it, idmap *idx)
 			say_plan(x, "update", it, why);
 		} else
 			say_plan(x, "create", it, NULL);
-		/* later references resolve against a placeholder id */
-		idmap_put(x->ids, kind_name(k), it->src_id, tid ? tid : "(new)", it->name, &it->err);
+		/* later references resolve against a placeholder id (one per
+		 * object: the journal pairs targets one to one) */
+		char ph[600];
+		snprintf(ph, sizeof ph, "(new %s)", it->src_id);
+		idmap_put(x->ids, kind_name(k), it->src_id, tid ? tid : ph, it->name, &it->err);
 		it->st = IT_DONE;
 		x->progress++;
 		if (it->creating)
@@ -1392,6 +1419,128 @@ static int list_target_retry(imp *x, const kind_def *k, idmap **idx, dbx_err *er
 	}
 }
 
+/* ------------------------------------------------- same-name pairing */
+
+/* Ids in order: numeric ids (job ids) by value, others as strings. */
+static int id_cmp(const char *a, const char *b)
+{
+	size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
+	if (la && lb && !a[la] && !b[lb] && la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+typedef struct tobj {
+	const char *name, *id, *state;	/* owned by the listing index */
+} tobj;
+
+typedef struct pairing {
+	idmap *claimed;		/* "t": target ids a journal line or this run holds */
+	tobj *v;
+	size_t n, cap;
+	int oom;
+} pairing;
+
+static int collect_claimed(void *ud, const char *kind, const char *source_id,
+			   const char *target_id, const char *name)
+{
+	pairing *p = ud;
+	dbx_err e;
+	(void)kind;
+	(void)name;
+	if (idmap_put(p->claimed, "t", target_id, source_id, NULL, &e) < 0)
+		p->oom = 1;
+	return 0;
+}
+
+static int collect_target(void *ud, const char *kind, const char *id, const char *key,
+			  const char *state)
+{
+	pairing *p = ud;
+	(void)kind;
+	if (idmap_target(p->claimed, "t", id))
+		return 0;
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 64;
+		tobj *nv = realloc(p->v, nc * sizeof *nv);
+		if (!nv) {
+			p->oom = 1;
+			return 1;
+		}
+		p->v = nv;
+		p->cap = nc;
+	}
+	p->v[p->n++] = (tobj){ key, id, state };
+	return 0;
+}
+
+static int tobj_cmp(const void *a, const void *b)
+{
+	const tobj *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : id_cmp(x->id, y->id);
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+	const item *x = *(item *const *)a, *y = *(item *const *)b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : id_cmp(x->src_id, y->src_id);
+}
+
+/* Kinds whose names may repeat: pairs source and target objects of one
+ * name one to one, into x->paired. The source objects of a name, by
+ * source id ascending, take the target objects of that name that no
+ * journal line and no object of this run holds, by target id ascending;
+ * the ones left over are created. Journaled objects keep their target
+ * (journal first), so a re-run keeps the pairing. Called after every
+ * listing of the target (idx, with its "all" entries). */
+static int pair_same_names(imp *x, const kind_def *k, const itemv *items, idmap *idx, dbx_err *err)
+{
+	int rc = -1;
+	pairing p = { 0 };
+	item **cand = malloc((items->n ? items->n : 1) * sizeof *cand);
+	size_t nc = 0;
+	idmap_close(x->paired);
+	x->paired = idmap_mem();
+	p.claimed = idmap_mem();
+	if (!cand || !x->paired || !p.claimed)
+		goto oom;
+	idmap_each(x->ids, kind_name(k), collect_claimed, &p);
+	for (size_t i = 0; i < items->n; i++) {
+		item *it = items->v[i];
+		if (it->created && it->tid)
+			collect_claimed(&p, NULL, it->src_id, it->tid, NULL);
+		else if (it->st != IT_DONE && it->st != IT_FAILED && it->name)
+			cand[nc++] = it;
+	}
+	if (!p.oom)
+		idmap_each(idx, "all", collect_target, &p);
+	if (p.oom)
+		goto oom;
+	qsort(p.v, p.n, sizeof *p.v, tobj_cmp);
+	qsort(cand, nc, sizeof *cand, item_cmp);
+	for (size_t c = 0, t = 0; c < nc; c++) {
+		item *it = cand[c];
+		while (t < p.n && strcmp(p.v[t].name, it->name) < 0)
+			t++;
+		if (t < p.n && strcmp(p.v[t].name, it->name) == 0) {
+			if (idmap_put(x->paired, "s", it->src_id, p.v[t].id, p.v[t].state, err) < 0)
+				goto out;
+			t++;
+		}
+	}
+	rc = 0;
+	goto out;
+oom:
+	err_set(err, ERR_IO, kind_name(k), "out of memory");
+out:
+	idmap_close(p.claimed);
+	free(p.v);
+	free(cand);
+	return rc;
+}
+
 static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 {
 	int rc = -1;
@@ -1427,6 +1576,8 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 				goto out;
 			}
 			need_list = 0;
+			if (!k->key_unique && pair_same_names(x, k, &items, idx, err) < 0)
+				goto out;
 		}
 		x->progress = 0;
 		x->final = x->round == MAX_ROUNDS - 1;
@@ -1507,6 +1658,8 @@ out:
 	idmap_close(idx);
 	idmap_close(x->pending);
 	x->pending = NULL;
+	idmap_close(x->paired);
+	x->paired = NULL;
 	itemv_free(&items);
 	return rc;
 }
@@ -1560,7 +1713,7 @@ static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
 		return;
 	dbx_err pe = { 0 };
 	if (idmap_put_hash(it->x->ids, "group_members", it->src_id, it->tid, it->name, it->hash, &pe) < 0) {
-		stop_run(it->x, &pe);
+		journal_failed(it, &pe);
 		return;
 	}
 	it->st = IT_DONE;
@@ -1683,7 +1836,7 @@ static void on_perms(ws *w, void *ud, cJSON *json, const dbx_err *e)
 	dbx_err pe = { 0 };
 	snprintf(pk, sizeof pk, "permissions/%s", kind_name(it->k));
 	if (idmap_put_hash(it->x->ids, pk, it->src_id, it->tid, it->name, it->hash, &pe) < 0)
-		stop_run(it->x, &pe);
+		journal_failed(it, &pe);
 }
 
 /* Every workspace has these two groups (any cloud); SCIM does not list them. */

@@ -1,7 +1,8 @@
 /* Unit tests for idmap: the journal survives a reopen, a source already
  * journaled is not written twice, a partial last line (a crash) is cut off,
  * job ids above 2^40 keep every digit, kinds are kept apart, read-only maps
- * write nothing, and a large map grows without losing entries. */
+ * write nothing, a large map grows without losing entries, and no two
+ * sources of a kind ever share one target id. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -155,6 +156,55 @@ static void changed_content_gets_a_new_line(void **state)
 	store_close(st);
 }
 
+/* Two source objects never map to one target object of their kind: put
+ * refuses (naming both keys), a journal line that does is skipped on
+ * load, and a source that moves to another target frees its old one. */
+static void targets_pair_one_to_one(void **state)
+{
+	(void)state;
+	dbx_err err = { 0 };
+	store *st = open_store();
+	idmap *m = NULL;
+	assert_int_equal(idmap_open(&m, st, 0, &err), 0);
+	assert_int_equal(idmap_put(m, "jobs", "11", "900", "nightly", &err), 0);
+	assert_int_equal(idmap_put(m, "jobs", "12", "900", "nightly", &err), -1);
+	assert_int_equal(err.cls, ERR_FAILED);
+	assert_non_null(strstr(err.msg, "jobs/12"));
+	assert_non_null(strstr(err.msg, "jobs/11"));
+	assert_null(idmap_target(m, "jobs", "12"));
+	/* other kinds, and permissions of the same object, are apart */
+	assert_int_equal(idmap_put(m, "clusters", "12", "900", "c", &err), 0);
+	assert_int_equal(idmap_put(m, "permissions/jobs", "11", "900", "nightly", &err), 0);
+	/* 11 moves: 900 is free for 12 */
+	assert_int_equal(idmap_put(m, "jobs", "11", "901", "nightly", &err), 0);
+	assert_int_equal(idmap_put(m, "jobs", "12", "900", "nightly", &err), 0);
+	idmap_close(m);
+	assert_int_equal(lines_of(st), 5);
+
+	/* a journal of an older build that gave 13 the target of 11 */
+	char path[PATH_MAX];
+	assert_non_null(store_path(st, path, sizeof path, "import/ids.jsonl"));
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("{\"key\": \"jobs/13\", \"kind\": \"jobs\", \"source_id\": \"13\", "
+	      "\"target_id\": \"901\", \"name\": \"nightly\"}\n", f);
+	fclose(f);
+	assert_int_equal(idmap_open(&m, st, 0, &err), 0);
+	assert_string_equal(idmap_target(m, "jobs", "11"), "901");
+	assert_string_equal(idmap_target(m, "jobs", "12"), "900");
+	assert_null(idmap_target(m, "jobs", "13"));
+	assert_int_equal(idmap_count(m, "jobs"), 2);
+	idmap_close(m);
+
+	/* lookup tables (idmap_mem) do not check */
+	m = idmap_mem();
+	assert_non_null(m);
+	assert_int_equal(idmap_put(m, "p", "1", "", NULL, &err), 0);
+	assert_int_equal(idmap_put(m, "p", "2", "", NULL, &err), 0);
+	idmap_close(m);
+	store_close(st);
+}
+
 static int count_cb(void *ud, const char *kind, const char *source_id, const char *target_id,
 		    const char *name)
 {
@@ -198,6 +248,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(readonly_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_last_line_is_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(changed_content_gets_a_new_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(targets_pair_one_to_one, setup, teardown),
 		cmocka_unit_test(grows_and_iterates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
