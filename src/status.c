@@ -200,12 +200,168 @@ static void read_imports(store *st, kstat *ks)
 	jsonl_in_close(in);
 }
 
+/* o.a.b.c (o.a.b when c is NULL) as a number, 0 when absent. */
 static long num(const cJSON *o, const char *a, const char *b, const char *c)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(o, a), b), c);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, a), b);
+
+	if (c)
+		v = cJSON_GetObjectItemCaseSensitive(v, c);
 
 	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+}
+
+/* ------------------------------------------------ the last validation */
+
+#define FIRST_FINDINGS 5
+
+/* The first FIRST_FINDINGS lines of logs/validation_findings.jsonl (what
+ * the last validate found) as an array; empty when there is none. */
+static cJSON *first_findings(store *st, const char *rel)
+{
+	char path[4096];
+	dbx_err err;
+	jsonl_in *in;
+	cJSON *arr = cJSON_CreateArray(), *rec;
+	FILE *f;
+
+	if (!arr || !rel || !store_path(st, path, sizeof path, "%s", rel) || !(f = fopen(path, "r")))
+		return arr;
+	fclose(f);
+	if (!(in = jsonl_in_open(path, &err)))
+		return arr;
+	while (cJSON_GetArraySize(arr) < FIRST_FINDINGS && (rec = jsonl_in_next(in)))
+		cJSON_AddItemToArray(arr, rec);
+	jsonl_in_close(in);
+	return arr;
+}
+
+/* The session file `rel` as an absolute path into buf (as the store
+ * names it when it cannot be resolved: the file is gone); NULL when the
+ * path is too long. */
+static const char *session_file(store *st, const char *rel, char *buf, size_t size)
+{
+	char p[4096], *abs;
+
+	if (!rel || !store_path(st, p, sizeof p, "%s", rel))
+		return NULL;
+	abs = realpath(p, NULL);
+	snprintf(buf, size, "%s", abs ? abs : p);
+	free(abs);
+	return buf;
+}
+
+/* A finding's value as text (caller frees); "null" when absent. */
+static char *value_text(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return strdup(v->valuestring);
+	return v ? cJSON_PrintUnformatted(v) : strdup("null");
+}
+
+/* One finding as validate's text report prints it. */
+static void print_finding(const cJSON *f)
+{
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "type"));
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind"));
+	const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "key"));
+	const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "path"));
+	char *exp = value_text(cJSON_GetObjectItemCaseSensitive(f, "expected"));
+	char *act = value_text(cJSON_GetObjectItemCaseSensitive(f, "actual"));
+
+	printf("  %s %s \"%s\"", type ? type : "?", kind ? kind : "?", key ? key : "?");
+	if (path && *path)
+		printf(" %s", path);
+	if (type && (!strcmp(type, "VALUE_MISMATCH") || !strcmp(type, "TYPE_MISMATCH")))
+		printf(": %s \u2192 %s", exp ? exp : "null", act ? act : "null");
+	printf("\n");
+	free(exp);
+	free(act);
+}
+
+/* 1 when import finished after the validation (its verdict is older than
+ * the target's content). ISO-8601 UTC times compare as strings. */
+static int validation_stale(const cJSON *meta, const char *validated_at)
+{
+	const char *imp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(meta, "import"), "finished_at"));
+
+	return imp && validated_at && strcmp(imp, validated_at) > 0;
+}
+
+/* The last validate run of the session (session.json "validate", see
+ * src/validate.h) as the "validation" member of the --json output: null
+ * when the session was never validated. */
+static void validation_json(store *st, const cJSON *meta, cJSON *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "validate");
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "finished_at"));
+	const char *rel[] = { "report", "findings" };
+	cJSON *o;
+	char path[4096];
+
+	if (!cJSON_IsObject(v)) {
+		cJSON_AddNullToObject(out, "validation");
+		return;
+	}
+	o = cJSON_AddItemToObject(out, "validation", cJSON_Duplicate(v, 1))
+		? cJSON_GetObjectItemCaseSensitive(out, "validation") : NULL;
+	if (!o)
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		const char *r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, rel[i]));
+		if (session_file(st, r, path, sizeof path))
+			cJSON_ReplaceItemInObjectCaseSensitive(o, rel[i], cJSON_CreateString(path));
+	}
+	cJSON_AddBoolToObject(o, "stale", validation_stale(meta, at));
+	cJSON_AddItemToObject(o, "first_differences", first_findings(st,
+		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "findings"))));
+}
+
+/* The same, as text after the per-kind table. */
+static void validation_text(store *st, const cJSON *meta)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "validate");
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "finished_at"));
+	const char *target = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "target"));
+	const char *against = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "against"));
+	const char *report = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "report"));
+	const char *findings = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "findings"));
+	const char *json = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "json"));
+	const cJSON *objects = cJSON_GetObjectItemCaseSensitive(v, "objects");
+	const cJSON *validated = cJSON_GetObjectItemCaseSensitive(v, "validated");
+	long diffs = num(meta, "validate", "differences", NULL);
+	long fus = num(meta, "validate", "followups", NULL);
+	char path[4096];
+
+	if (!cJSON_IsObject(v)) {
+		printf("validation: not validated yet\n");
+		return;
+	}
+	printf("validation: %s", at ? at : "time unknown");
+	if (target)
+		printf(" against the target %s", target);
+	else if (against)
+		printf(" against session %s", against);
+	printf("\n  ");
+	if (cJSON_IsNumber(objects))
+		printf("%ld object(s) checked, %ld validated, ", (long)objects->valuedouble,
+		       cJSON_IsNumber(validated) ? (long)validated->valuedouble : 0);
+	printf("%ld difference(s), %ld manual follow-up(s)\n", diffs, fus);
+	if (validation_stale(meta, at))
+		printf("  import ran after this validation: run validate again for a current verdict\n");
+	if (diffs > 0) {
+		cJSON *first = first_findings(st, findings), *f;
+		cJSON_ArrayForEach(f, first)
+			print_finding(f);
+		if (diffs > cJSON_GetArraySize(first) && session_file(st, findings, path, sizeof path))
+			printf("  (%ld more: %s)\n", diffs - cJSON_GetArraySize(first), path);
+		cJSON_Delete(first);
+	}
+	if (session_file(st, report, path, sizeof path))
+		printf("  report: %s\n", path);
+	if (json)
+		printf("  json: %s\n", json);
 }
 
 int cmd_status(int argc, char **argv)
@@ -296,6 +452,7 @@ int cmd_status(int argc, char **argv)
 			cJSON_AddNumberToObject(f, "transform", (double)s->f_transform);
 			cJSON_AddNumberToObject(f, "import", (double)s->f_import);
 		}
+		validation_json(st, meta, out);
 		txt = cJSON_Print(out);
 		if (txt)
 			printf("%s\n", txt);
@@ -331,6 +488,7 @@ int cmd_status(int argc, char **argv)
 			printf("manual follow-ups: %ld secret value(s) to re-enter, %ld object(s) to "
 			       "recreate by hand (\"manual\" in the export records)\n",
 			       g_reentry_values, g_manual_objects);
+		validation_text(st, meta);
 	}
 out:
 	if (ks)

@@ -411,6 +411,7 @@ int validate_run(const validate_opts *o)
 	kind_set sel = 0, want = 0;
 	dbx_err err;
 	int rc = 2, prof_ok = 0, read_failed = 0;
+	long checked = 0, clean = 0;
 	size_t i;
 	const char *exp_phase = o->against ? "export" : "mapped";
 	const char *act_phase = o->against ? "export" : "validation";
@@ -575,6 +576,8 @@ int validate_run(const validate_opts *o)
 		row.actual = s.actual;
 		row.validated = s.clean;
 		row.differences = s.findings;
+		checked += s.expected;
+		clean += s.clean;
 		if (report_add_row(r, &row)) {
 			err_set(&err, ERR_IO, NULL, "out of memory");
 			goto out;
@@ -608,8 +611,21 @@ int validate_run(const validate_opts *o)
 		cJSON_AddStringToObject(v, "mode", other ? "against" : "target");
 		if (other)
 			cJSON_AddStringToObject(v, "against", o->against);
+		else
+			cJSON_AddStringToObject(v, "target", prof.host);
+		cJSON_AddNumberToObject(v, "objects", (double)checked);
+		cJSON_AddNumberToObject(v, "validated", (double)clean);
 		cJSON_AddNumberToObject(v, "differences", (double)report_findings(r));
 		cJSON_AddNumberToObject(v, "followups", (double)report_followup_count(r));
+		/* where the details are, for `dbxmig status` */
+		cJSON_AddStringToObject(v, "report", "report/index.html");
+		cJSON_AddStringToObject(v, "findings", "logs/validation_findings.jsonl");
+		if (o->json) {
+			char *abs = realpath(o->json, NULL);
+
+			cJSON_AddStringToObject(v, "json", abs ? abs : o->json);
+			free(abs);
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(meta, "validate");
 		cJSON_AddItemToObject(meta, "validate", v);
 		if (store_meta_save(st, &err))

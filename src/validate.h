@@ -11,8 +11,12 @@
  * and limits (rules_load_data). It returns a table: kind (plural) or "*"
  * → settings as documented in src/compare.h.
  *
- * session.json gets "validate": {"finished_at", "differences",
- * "followups", "mode"}. */
+ * session.json gets "validate": {"finished_at", "mode" ("target" |
+ * "against"), "target" (host) or "against" (session), "objects" (records
+ * compared), "validated" (of those, matched with no finding),
+ * "differences", "followups", "report" and "findings" (paths relative to
+ * the session directory), "json" (the --json file, when given)}: what
+ * `dbxmig status` shows of the last validation. */
 #ifndef DBX_VALIDATE_H
 #define DBX_VALIDATE_H
 
