@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "cli.h"
 #include "http.h"
+#include "idmap.h"
 #include "kinds.h"
 #include "log.h"
 #include "progress.h"
@@ -1391,6 +1393,8 @@ int export_run(const export_opts *o)
 	char ts[32];
 	int rc = 2, prof_ok = 0, any_failed = 0;
 
+	if (o->refresh)
+		return export_refresh(o);
 	memset(&prof, 0, sizeof prof);
 	err_clear(&err);
 	if (kind_select(o->only, o->skip, &sel, &err))
@@ -1551,11 +1555,455 @@ out:
 	return rc;
 }
 
+/* ---- export --refresh: the source read again into refresh/, merged ---- */
+
+typedef struct frec {
+	char *id;
+	cJSON *rec;
+	int used;
+} frec;
+
+typedef struct refresh_ctx {
+	store *st;
+	idmap *ids;		/* import's journal, read-only */
+	jsonl_out *log;		/* logs/refresh.jsonl */
+	char started[32];
+	long changed, added, gone, dropped;
+} refresh_ctx;
+
+/* A record's source id as export's checkpoint spells it (load_done). */
+static const char *rec_id(const cJSON *rec, char *buf, size_t size)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
+
+	if (cJSON_IsString(id))
+		return id->valuestring;
+	if (cJSON_IsNumber(id)) {
+		snprintf(buf, size, "%lld", (long long)id->valuedouble);
+		return buf;
+	}
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
+}
+
+static const char *rec_key(const cJSON *rec)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
+}
+
+/* Notebooks and files keep their content in a blob named by the key. */
+static int has_content(const kind_def *k, const cJSON *rec)
+{
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(rec, "object"), "object_type"));
+
+	return k->paging == KIND_PAGE_TREE && t && (!strcmp(t, "NOTEBOOK") || !strcmp(t, "FILE"));
+}
+
+/* 1 when the refreshed content (refresh/ under fkey) equals the exported
+ * one (export/ under okey). */
+static int same_content(store *st, const char *okey, const char *fkey)
+{
+	char *a = NULL, *b = NULL;
+	size_t la = 0, lb = 0;
+	dbx_err e;
+	int same = !store_blob_read(st, "export", okey, strlen(okey), &a, &la, &e) &&
+		   !store_blob_read(st, "refresh", fkey, strlen(fkey), &b, &lb, &e) && la == lb &&
+		   (la == 0 || !memcmp(a, b, la));
+
+	free(a);
+	free(b);
+	return same;
+}
+
+static int copy_content(store *st, const char *fkey, const char *okey, dbx_err *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = store_blob_read(st, "refresh", fkey, strlen(fkey), &data, &len, err) ||
+		 store_blob_write(st, "export", okey, strlen(okey), data, len, err) ? -1 : 0;
+
+	free(data);
+	return rc;
+}
+
+/* One change: the run log, and a line of logs/refresh.jsonl (once per
+ * refresh, whatever the re-runs; an object gone is said once, by the
+ * refresh that found it gone). Returns 0 for a gone object said before,
+ * else 1. */
+static int refresh_note(refresh_ctx *r, const char *change, const kind_def *k, const char *id,
+			const char *name)
+{
+	char key[KEY_MAX + 256];
+	dbx_err e;
+	cJSON *rec;
+	int gone = !strcmp(change, "gone");
+
+	if (gone)
+		snprintf(key, sizeof key, "gone/%s/%s", k->name, id);
+	else
+		snprintf(key, sizeof key, "%s/%s/%s/%s", r->started, change, k->name, id);
+	if (!r->log && !(r->log = store_append(r->st, "logs", "refresh", &e)))
+		goto bad;
+	if (gone && jsonl_out_has(r->log, key))
+		return 0;
+	if (gone)
+		log_warn("refresh: %s \"%s\" (id %s) is gone from the source: kept in the target, "
+			 "never deleted", k->name, name, id);
+	else
+		log_info("refresh: %s %s \"%s\" (id %s)", change, k->name, name, id);
+	if (jsonl_out_has(r->log, key))
+		return 1;
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "key", key);
+	cJSON_AddStringToObject(rec, "time", r->started);
+	cJSON_AddStringToObject(rec, "change", change);
+	cJSON_AddStringToObject(rec, "kind", k->name);
+	cJSON_AddStringToObject(rec, "id", id);
+	cJSON_AddStringToObject(rec, "name", name);
+	if (jsonl_out_put(r->log, rec, &e)) {
+		cJSON_Delete(rec);
+		goto bad;
+	}
+	cJSON_Delete(rec);
+	return 1;
+bad:
+	err_print(&e);
+	return 1;
+}
+
+/* 1 when the two objects agree in what import would write: read-only
+ * fields (a cluster's state, its last activity) are not a change. */
+static int same_object(const kind_def *k, const cJSON *a, const cJSON *b)
+{
+	cJSON *x = cJSON_Duplicate(a, 1), *y = cJSON_Duplicate(b, 1);
+	int same;
+
+	for (const char *const *ro = k->read_only; ro && *ro && x && y; ro++) {
+		kind_delete_path(x, *ro);
+		kind_delete_path(y, *ro);
+	}
+	same = x && y && cJSON_Compare(x, y, 1);
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return same;
+}
+
+static int frec_cmp(const void *a, const void *b)
+{
+	return strcmp(((const frec *)a)->id, ((const frec *)b)->id);
+}
+
+/* The key of a changed or new record: its natural key, or "key#id" where
+ * the kind's names may repeat and another record holds it. */
+static const char *refresh_key(const kind_def *k, const cJSON *obj, const char *id,
+			       const char *own, const strset *old_keys, const jsonl_out *out,
+			       char *buf, size_t size)
+{
+	char kb[KEY_MAX];
+	const char *kk = kind_key_of(k, obj, kb, sizeof kb);
+	int free_key = kk && !jsonl_out_has(out, kk) &&
+		       (k->key_unique || !strset_has(old_keys, kk) || (own && !strcmp(own, kk)));
+
+	if (free_key)
+		snprintf(buf, size, "%s", kk);
+	else
+		snprintf(buf, size, "%s#%s", kk ? kk : "", id);
+	return buf;
+}
+
+/* Writes rec's id and object under `key` into out (a new record). */
+static int put_fresh(jsonl_out *out, const char *key, const cJSON *fresh, dbx_err *err)
+{
+	cJSON *rec = cJSON_CreateObject();
+	int rc;
+
+	cJSON_AddStringToObject(rec, "key", key);
+	cJSON_AddItemReferenceToObject(rec, "id", cJSON_GetObjectItemCaseSensitive((cJSON *)fresh, "id"));
+	cJSON_AddItemReferenceToObject(rec, "object",
+				       cJSON_GetObjectItemCaseSensitive((cJSON *)fresh, "object"));
+	rc = jsonl_out_put(out, rec, err);
+	cJSON_Delete(rec);
+	return rc;
+}
+
+/* Merges refresh/<kind>.jsonl into export/<kind>.jsonl (one atomic
+ * rewrite). `sure`: every object of the kind was read, so one missing
+ * from refresh/ is gone from the source. */
+static int merge_kind(refresh_ctx *r, const kind_def *k, int sure, dbx_err *err)
+{
+	frec *v = NULL;
+	size_t n = 0, cap = 0;
+	strset old_keys = { 0 };
+	jsonl_in *in = NULL;
+	jsonl_out *out = NULL;
+	cJSON *rec;
+	char ib[ID_MAX], key[KEY_MAX + ID_MAX + 2];
+	int rc = -1, blobs = 0;
+
+	if (!(in = store_read(r->st, "refresh", k->name, err)))
+		goto out;
+	while ((rec = jsonl_in_next(in))) {
+		const char *id = rec_id(rec, ib, sizeof ib);
+		if (!id || !rec_key(rec)) {
+			cJSON_Delete(rec);
+			continue;
+		}
+		if (n == cap) {
+			frec *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+			if (!nv) {
+				cJSON_Delete(rec);
+				goto oom;
+			}
+			v = nv;
+		}
+		v[n] = (frec){ strdup(id), rec, 0 };
+		if (!v[n++].id)
+			goto oom;
+	}
+	jsonl_in_close(in);
+	qsort(v, n, sizeof *v, frec_cmp);
+	if (!(in = store_read(r->st, "export", k->name, err)))
+		goto out;
+	while ((rec = jsonl_in_next(in))) {
+		if (rec_key(rec) && strset_add(&old_keys, rec_key(rec))) {
+			cJSON_Delete(rec);
+			goto oom;
+		}
+		cJSON_Delete(rec);
+	}
+	jsonl_in_close(in);
+	if (!(in = store_read(r->st, "export", k->name, err)) ||
+	    !(out = store_rewrite(r->st, "export", k->name, err)))
+		goto out;
+	while ((rec = jsonl_in_next(in))) {
+		const char *id = rec_id(rec, ib, sizeof ib), *okey = rec_key(rec);
+		frec probe = { (char *)id, NULL, 0 }, *f = id ? bsearch(&probe, v, n, sizeof *v, frec_cmp) : NULL;
+		int put;
+
+		if (!okey || !id) {
+			cJSON_Delete(rec);
+			continue;
+		}
+		if (!f) {
+			/* gone: kept when it reached the target (validate still
+			 * finds it there), dropped when it never did (import must
+			 * not create it now) */
+			int landed = idmap_target(r->ids, k->name, id) != NULL;
+			if (sure && refresh_note(r, "gone", k, id, okey))
+				r->gone++;
+			put = !sure || landed ? jsonl_out_put(out, rec, err) : 0;
+			r->dropped += sure && !landed;
+		} else {
+			f->used = 1;
+			if (same_object(k, cJSON_GetObjectItemCaseSensitive(rec, "object"),
+					cJSON_GetObjectItemCaseSensitive(f->rec, "object")) &&
+			    (!has_content(k, f->rec) || same_content(r->st, okey, rec_key(f->rec)))) {
+				put = jsonl_out_put(out, rec, err);
+			} else {
+				refresh_key(k, cJSON_GetObjectItemCaseSensitive(f->rec, "object"), id, okey,
+					    &old_keys, out, key, sizeof key);
+				put = has_content(k, f->rec) &&
+				      copy_content(r->st, rec_key(f->rec), key, err) ? -1 : 0;
+				blobs |= has_content(k, f->rec);
+				if (!put)
+					put = put_fresh(out, key, f->rec, err);
+				refresh_note(r, "changed", k, id, key);
+				r->changed++;
+			}
+		}
+		cJSON_Delete(rec);
+		if (put)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *fkey = rec_key(v[i].rec);
+		if (v[i].used)
+			continue;
+		refresh_key(k, cJSON_GetObjectItemCaseSensitive(v[i].rec, "object"), v[i].id, NULL,
+			    &old_keys, out, key, sizeof key);
+		if (has_content(k, v[i].rec) && copy_content(r->st, fkey, key, err))
+			goto out;
+		blobs |= has_content(k, v[i].rec);
+		if (put_fresh(out, key, v[i].rec, err))
+			goto out;
+		refresh_note(r, "new", k, v[i].id, key);
+		r->added++;
+	}
+	/* the blobs a record names are on disk before the record is */
+	if (blobs && store_sync(r->st, err))
+		goto out;
+	rc = jsonl_out_close(out, err);
+	out = NULL;
+	goto out;
+oom:
+	err_set(err, ERR_IO, k->name, "out of memory");
+out:
+	if (in)
+		jsonl_in_close(in);
+	if (out)
+		jsonl_out_abort(out);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		cJSON_Delete(v[i].rec);
+	}
+	free(v);
+	strset_free(&old_keys);
+	return rc;
+}
+
+/* session.json "refresh": {"state", ...} */
+static int refresh_state(store *st, const char *state, const refresh_ctx *r, dbx_err *err)
+{
+	cJSON *rf = obj_child(store_meta(st), "refresh");
+	char ts[32];
+
+	cJSON_DeleteItemFromObjectCaseSensitive(rf, "state");
+	cJSON_AddStringToObject(rf, "state", state);
+	if (r) {
+		const char *f[] = { "changed", "new", "gone" };
+		long v[] = { r->changed, r->added, r->gone };
+		now_iso(ts, sizeof ts);
+		cJSON_DeleteItemFromObjectCaseSensitive(rf, "finished_at");
+		cJSON_AddStringToObject(rf, "finished_at", ts);
+		for (int i = 0; i < 3; i++) {
+			cJSON_DeleteItemFromObjectCaseSensitive(rf, f[i]);
+			cJSON_AddNumberToObject(rf, f[i], (double)v[i]);
+		}
+	}
+	return store_meta_save(st, err);
+}
+
+int export_refresh(const export_opts *o)
+{
+	const char *dir = o->dir ? o->dir : "./migration";
+	export_opts eo = *o;
+	store *st = NULL;
+	refresh_ctx r;
+	kind_set sel;
+	dbx_err err;
+	char p[4096];
+	int rc = 2, erc;
+	const cJSON *rf;
+	const char *state;
+
+	memset(&r, 0, sizeof r);
+	err_clear(&err);
+	eo.refresh = 0;
+	if (kind_select(o->only, o->skip, &sel, &err))
+		goto out;
+	if (store_open(&st, dir, o->session, 1, &err))
+		goto out;
+	{
+		/* the source the session was exported from, nothing else */
+		cfg_profile prof;
+		const char *was = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(store_meta(st), "source"), "host"));
+		int bad;
+
+		memset(&prof, 0, sizeof prof);
+		if (cfg_load_profile(o->profile, &prof, &err))
+			goto out;
+		bad = was && strcmp(was, prof.host) != 0;
+		if (bad)
+			err_set(&err, ERR_USAGE, store_root(st), "this session was exported from %s, "
+				"not %s: --refresh re-reads the same source", was, prof.host);
+		cfg_profile_free(&prof);
+		if (bad)
+			goto out;
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(store_meta(st), "export")) {
+		/* nothing to refresh: the first export */
+		store_close(st);
+		st = NULL;
+		log_info("export --refresh: session %s was never exported: exporting it", o->session);
+		return export_run(&eo);
+	}
+	rf = cJSON_GetObjectItemCaseSensitive(store_meta(st), "refresh");
+	state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rf, "state"));
+	if (!state || !strcmp(state, "done")) {
+		/* a new refresh: what an earlier one read is stale */
+		for (size_t i = 0; i < kind_count(); i++) {
+			if (store_path(st, p, sizeof p, "refresh/%s.jsonl", kind_name(kind_at(i))))
+				unlink(p);
+			if (store_path(st, p, sizeof p, "logs/failed_refresh_%s.jsonl", kind_name(kind_at(i))))
+				unlink(p);
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(store_meta(st), "refresh");
+		now_iso(r.started, sizeof r.started);
+		cJSON_AddStringToObject(obj_child(store_meta(st), "refresh"), "since", r.started);
+		if (refresh_state(st, "reading", NULL, &err))
+			goto out;
+	} else {
+		log_info("export --refresh: going on with the refresh that stopped while %s", state);
+	}
+	store_close(st);	/* export_run opens the session itself */
+	st = NULL;
+
+	eo.phase = "refresh";
+	eo.quiet_summary = 1;
+	erc = export_run(&eo);
+	if (erc >= 2)
+		return erc;
+	if (store_open(&st, dir, o->session, 0, &err))
+		goto out;
+	rf = cJSON_GetObjectItemCaseSensitive(store_meta(st), "refresh");
+	snprintf(r.started, sizeof r.started, "%s",
+		 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rf, "since"))
+		 ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rf, "since")) : "?");
+	r.st = st;
+	if (refresh_state(st, "merging", NULL, &err) || idmap_open(&r.ids, st, 1, &err))
+		goto out_io;
+	printf("refresh of %s into %s\n%-20s %8s %8s %8s\n", o->profile ? o->profile : "the source",
+	       store_root(st), "kind", "changed", "new", "gone");
+	for (size_t i = 0; i < kind_count(); i++) {
+		const kind_def *k = kind_at(i);
+		long c0 = r.changed, a0 = r.added, g0 = r.gone;
+		long failed = (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rf, "kinds"),
+							 k->name), "failed"));
+		int sure = failed == 0;
+
+		if (!kind_in(sel, i))
+			continue;
+		if (!sure)
+			log_warn("refresh: %ld %s could not be read: none of them is reported as gone",
+				 failed, k->name);
+		if (merge_kind(&r, k, sure, &err))
+			goto out_io;
+		if (r.changed > c0 || r.added > a0 || r.gone > g0)
+			printf("%-20s %8ld %8ld %8ld\n", k->name, r.changed - c0, r.added - a0, r.gone - g0);
+	}
+	if (refresh_state(st, "done", &r, &err))
+		goto out_io;
+	printf("%ld changed, %ld new, %ld gone from the source%s\n", r.changed, r.added, r.gone,
+	       r.gone ? " (kept in the target, never deleted: logs/refresh.jsonl)" : "");
+	if (r.changed || r.added)
+		printf("next: transform and import (or migrate --refresh) carry the changes over\n");
+	rc = erc;
+	goto out;
+out_io:
+	rc = 1;
+out:
+	if (err.cls != ERR_NONE) {
+		err_print(&err);
+		if (rc == 2)
+			rc = err_exit_code(&err);
+	}
+	if (r.log) {
+		dbx_err e2;
+		if (jsonl_out_close(r.log, &e2))
+			err_print(&e2);
+	}
+	idmap_close(r.ids);
+	store_close(st);
+	return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const cli_cmd cmd = { "export",
 		"--profile SRC --session S [--dir D] [--cloud azure|aws|gcp] [--only K,..] "
-		"[--skip K,..] [--parallel N] [--rate-limit RPS]",
+		"[--skip K,..] [--parallel N] [--rate-limit RPS] [--refresh]",
 		"read the source workspace into the session" };
 	export_opts o;
 	dbx_err err;
@@ -1572,6 +2020,9 @@ int cmd_export(int argc, char **argv)
 		{ "--parallel", 0, CLI_INT, &o.parallel, "N", "requests in flight (default 8)" },
 		{ "--rate-limit", 0, CLI_DOUBLE, &rate, "RPS",
 		  "requests per second, 0 for no limit (default 20)" },
+		{ "--refresh", 0, CLI_FLAG, &o.refresh, NULL,
+		  "re-read the source into the exported session: changed objects replace "
+		  "their records, new ones are added, gone ones reported" },
 		{ 0 },
 	};
 

@@ -30,11 +30,30 @@ typedef struct export_opts {
 				 * "validation": records, blobs, failures and the
 				 * session.json section go there, and session.json's
 				 * "source" is left alone. */
+	int refresh;		/* --refresh: re-read the source into a session
+				 * exported before (see export_refresh) */
 } export_opts;
 
 /* Runs an export; returns the CONTRACT.md exit code (0, 1 or 2) and prints
- * errors itself. Used by cmd_export and by migrate. */
+ * errors itself. Used by cmd_export and by migrate. With o->refresh, runs
+ * export_refresh instead. */
 int export_run(const export_opts *o);
+
+/* `export --refresh`: re-reads the source into a session exported before.
+ * The source is read by the same engine into the staging phase "refresh"
+ * (DIR/ID/refresh/, checkpointed like an export: a killed refresh goes on
+ * where it stopped), then merged into export/, one atomic rewrite per
+ * kind: an object whose record differs replaces it (its blob too), a new
+ * object is added, an object gone from the source keeps its record (it is
+ * never deleted from the target) and is reported. Changes go to the
+ * summary, the run log and logs/refresh.jsonl ({"key", "time", "change":
+ * "changed"|"new"|"gone", "kind", "id", "name"}); session.json's
+ * "refresh" holds {"state": "reading"|"merging"|"done", "started_at",
+ * "finished_at", "changed", "new", "gone"}. A kind some of whose objects
+ * could not be read reports none as gone (it cannot tell). transform then
+ * maps everything again, and import updates what changed through the
+ * kind's update call (import.h). A session never exported is exported. */
+int export_refresh(const export_opts *o);
 
 /* "azure", "gcp" or "aws" from the workspace host (suffix
  * azuredatabricks.net / gcp.databricks.com, anything else aws); NULL for

@@ -64,6 +64,7 @@ typedef struct item {
 	char *tid;		/* target id, once known */
 	char *tstate;		/* target "state" from the listing */
 	cJSON *restore;		/* jobs: original schedule/trigger/continuous */
+	cJSON *plan;		/* groups: the members pass's {"want": [..], "remove": [..]} */
 	enum item_state st;
 	enum item_step step;
 	int creating;		/* the main request is a create */
@@ -163,25 +164,6 @@ static char *b64(const unsigned char *p, size_t n)
 	}
 	*q = 0;
 	return out;
-}
-
-/* Deletes a dotted path (no "[]") from obj. */
-static void delete_path(cJSON *obj, const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	cJSON *parent = obj;
-	if (dot) {
-		char pre[256];
-		size_t n = (size_t)(dot - path);
-		if (n >= sizeof pre)
-			return;
-		memcpy(pre, path, n);
-		pre[n] = 0;
-		parent = (cJSON *)kind_get_path(obj, pre);
-		path = dot + 1;
-	}
-	if (cJSON_IsObject(parent))
-		cJSON_DeleteItemFromObjectCaseSensitive(parent, path);
 }
 
 /* "/api/x/{id}/y" with {id} replaced by the escaped id, into buf. */
@@ -467,6 +449,7 @@ static void item_free(item *it)
 	free(it->tstate);
 	cJSON_Delete(it->obj);
 	cJSON_Delete(it->restore);
+	cJSON_Delete(it->plan);
 	free(it);
 }
 
@@ -697,7 +680,7 @@ static cJSON *make_body(imp *x, item *it, int update)
 	for (size_t i = 0; reserved[i]; i++)
 		cJSON_DeleteItemFromObjectCaseSensitive(o, reserved[i]);
 	for (const char *const *ro = k->read_only; ro && *ro; ro++)
-		delete_path(o, *ro);
+		kind_delete_path(o, *ro);
 	if (has_members(k))
 		cJSON_DeleteItemFromObjectCaseSensitive(o, "members");	/* replayed later */
 	if (k->imp.post_field)
@@ -1285,6 +1268,24 @@ static int itemv_push(itemv *v, item *it)
 	return 0;
 }
 
+/* A landed object that changed since, of a kind import cannot update
+ * (no update call in the registry: groups, tables): kept as it is in the
+ * target, and a manual follow-up says so (once per content). */
+static void changed_not_updated(imp *x, item *it)
+{
+	const kind_def *k = it->k;
+	char mk[1024], why[512];
+
+	if (k->imp.update_method || (k->imp.write != KIND_WRITE_REST && k->imp.write != KIND_WRITE_SCIM))
+		return;
+	snprintf(mk, sizeof mk, "%s/%s/changed@%s", kind_name(k), it->src_id, it->hash);
+	snprintf(why, sizeof why, "changed in source, not updated: this build has no update call "
+		 "for %s (change it by hand on the target)", kind_name(k));
+	if (x->o->dry_run)
+		say_plan(x, "manual", it, why);
+	manual(x, k, mk, it->name ? it->name : it->key, why);
+}
+
 /* Reads mapped/<kind>.jsonl into items; journaled and manual ones are
  * counted and said, not returned. */
 static int load_items(imp *x, const kind_def *k, itemv *out, int all, dbx_err *err)
@@ -1325,18 +1326,29 @@ static int load_items(imp *x, const kind_def *k, itemv *out, int all, dbx_err *e
 			itemv_push(out, it);
 			continue;
 		}
-		/* the ACL is replayed (and digested) on its own */
+		/* the ACL is replayed (and digested) on its own, and so are a
+		 * group's members (earlier builds digested them with the group:
+		 * a journal line of that form still counts) */
 		cJSON *acl = cJSON_DetachItemFromObjectCaseSensitive(obj, "access_control_list");
+		char *with_members = has_members(k) ? digest(obj) : NULL;
+		cJSON *mem = has_members(k) ? cJSON_DetachItemFromObjectCaseSensitive(obj, "members") : NULL;
 		it->hash = digest(obj);
+		if (mem)
+			cJSON_AddItemToObject(obj, "members", mem);
 		if (acl)
 			cJSON_AddItemToObject(obj, "access_control_list", acl);
 		const char *was = idmap_hash(x->ids, kind_name(k), it->src_id);
-		if (tid && it->hash && was && strcmp(was, it->hash) != 0) {
-			/* landed before, changed since (the rules changed, say):
-			 * update it where it is, never create it again */
+		int same = !was || !it->hash || strcmp(was, it->hash) == 0 ||
+			   (with_members && strcmp(was, with_members) == 0);
+		free(with_members);
+		if (tid && !same) {
+			/* landed before, changed since (the rules changed, or
+			 * export --refresh read a change): update it where it
+			 * is, never create it again */
 			it->tid = strdup(tid);
 			it->created = 1;
 			tid = NULL;
+			changed_not_updated(x, it);
 		}
 		if (tid) {
 			cnt_of(x, k)->skipped++;
@@ -1705,18 +1717,151 @@ static int step_failed(item *it, cJSON *json, const dbx_err *e)
 	return 0;
 }
 
+/* Group memberships in the journal: "group_members" <group source id>
+ * (hash: digest of the source members last replayed), and one line per
+ * member this session added, kind "group_member/<group source id>",
+ * member source id -> member target id, hash "added" (written before the
+ * PATCH that adds it) or "removed" (after the PATCH that took it out).
+ * Only members with an "added" line are ever removed: members the target
+ * group had on its own are left alone (validate shows them). */
+static void member_kind(const item *it, char *buf, size_t size)
+{
+	snprintf(buf, size, "group_member/%s", it->src_id);
+}
+
 static void on_members(ws *w, void *ud, cJSON *json, const dbx_err *e)
 {
 	item *it = ud;
+	char gk[600];
+	const cJSON *r;
 	(void)w;
 	if (step_failed(it, json, e))
 		return;
 	dbx_err pe = { 0 };
+	member_kind(it, gk, sizeof gk);
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(it->plan, "remove"))
+		if (idmap_put_hash(it->x->ids, gk, jstr(r, "sid"), jstr(r, "tid"), jstr(r, "name"),
+				   "removed", &pe) < 0) {
+			journal_failed(it, &pe);
+			return;
+		}
 	if (idmap_put_hash(it->x->ids, "group_members", it->src_id, it->tid, it->name, it->hash, &pe) < 0) {
 		journal_failed(it, &pe);
 		return;
 	}
 	it->st = IT_DONE;
+}
+
+typedef struct added_ctx {
+	imp *x;
+	const char *gk;
+	const cJSON *want, *present;
+	cJSON *remove;
+} added_ctx;
+
+static int has_value(const cJSON *arr, const char *field, const char *v)
+{
+	const cJSON *e;
+	char b[512];
+	cJSON_ArrayForEach(e, arr) {
+		const char *s = scalar(cJSON_GetObjectItemCaseSensitive(e, field), b, sizeof b);
+		if (s && strcmp(s, v) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A member this session added: removed when the source no longer has it
+ * and the target group still does. */
+static int added_member(void *ud, const char *kind, const char *source_id, const char *target_id,
+			const char *name)
+{
+	added_ctx *a = ud;
+	const char *h = idmap_hash(a->x->ids, a->gk, source_id);
+	(void)kind;	/* a->gk in full: idmap_each may cut long kinds short */
+	if (!h || strcmp(h, "added") != 0 || has_value(a->want, "tid", target_id) ||
+	    !has_value(a->present, "value", target_id))
+		return 0;
+	cJSON *r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "sid", source_id);
+	cJSON_AddStringToObject(r, "tid", target_id);
+	cJSON_AddStringToObject(r, "name", name ? name : "");
+	cJSON_AddItemToArray(a->remove, r);
+	return 0;
+}
+
+/* The target group as it is: adds what the source has and it lacks
+ * (journaled first), removes what this session added and the source
+ * dropped, in one PATCH. */
+static void on_group_read(ws *w, void *ud, cJSON *json, const dbx_err *e)
+{
+	item *it = ud;
+	imp *x = it->x;
+	char gk[600], path[1024];
+	const cJSON *m, *want = cJSON_GetObjectItemCaseSensitive(it->plan, "want");
+	cJSON *present, *body, *ops, *add;
+	added_ctx a = { .x = x, .gk = gk, .want = want };
+	dbx_err pe = { 0 };
+	(void)w;
+	if (!json) {
+		step_failed(it, NULL, e);
+		return;
+	}
+	present = cJSON_GetObjectItemCaseSensitive(json, "members");
+	member_kind(it, gk, sizeof gk);
+	body = cJSON_CreateObject();
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(body, "schemas"),
+			     cJSON_CreateString("urn:ietf:params:scim:api:messages:2.0:PatchOp"));
+	ops = cJSON_AddArrayToObject(body, "Operations");
+	add = cJSON_CreateArray();
+	cJSON_ArrayForEach(m, want) {
+		const char *tid = jstr(m, "tid");
+		if (has_value(present, "value", tid))
+			continue;
+		if (idmap_put_hash(x->ids, gk, jstr(m, "sid"), tid, jstr(m, "name"), "added", &pe) < 0) {
+			cJSON_Delete(add);
+			cJSON_Delete(body);
+			cJSON_Delete(json);
+			journal_failed(it, &pe);
+			return;
+		}
+		cJSON *v = cJSON_CreateObject();
+		cJSON_AddStringToObject(v, "value", tid);
+		cJSON_AddItemToArray(add, v);
+	}
+	if (cJSON_GetArraySize(add)) {
+		cJSON *op = cJSON_CreateObject();
+		cJSON_AddStringToObject(op, "op", "add");
+		cJSON_AddStringToObject(op, "path", "members");
+		cJSON_AddItemToObject(op, "value", add);
+		cJSON_AddItemToArray(ops, op);
+	} else {
+		cJSON_Delete(add);
+	}
+	a.present = present;
+	a.remove = cJSON_AddArrayToObject(it->plan, "remove");
+	idmap_each(x->ids, gk, added_member, &a);
+	cJSON_ArrayForEach(m, a.remove) {
+		char fp[700];
+		cJSON *op = cJSON_CreateObject();
+		snprintf(fp, sizeof fp, "members[value eq \"%s\"]", jstr(m, "tid"));
+		cJSON_AddStringToObject(op, "op", "remove");
+		cJSON_AddStringToObject(op, "path", fp);
+		cJSON_AddItemToArray(ops, op);
+		log_info("group \"%s\": removing member \"%s\" (this session added it; the source "
+			 "group no longer has it)", it->name, jstr(m, "name"));
+	}
+	cJSON_Delete(json);
+	if (cJSON_GetArraySize(ops) == 0) {
+		/* nothing to change: the target already matches */
+		cJSON_Delete(body);
+		on_members(NULL, it, cJSON_CreateObject(), NULL);
+		return;
+	}
+	if (!fill_id("/api/2.0/preview/scim/v2/Groups/{id}", it->tid, path, sizeof path) ||
+	    http_submit(x->w, "PATCH", path, NULL, body, 0, on_members, it) < 0)
+		item_failf(it, "cannot queue the members update");
+	cJSON_Delete(body);
 }
 
 static int members_pass(imp *x, const kind_def *k, dbx_err *err)
@@ -1730,26 +1875,29 @@ static int members_pass(imp *x, const kind_def *k, dbx_err *err)
 		const cJSON *members = cJSON_GetObjectItemCaseSensitive(it->obj, "members");
 		const cJSON *m;
 		const char *tid = idmap_target(x->ids, kind_name(k), it->src_id);
-		if (cJSON_GetArraySize(members) == 0 || !tid ||
+		int before = idmap_target(x->ids, "group_members", it->src_id) != NULL;
+		if ((cJSON_GetArraySize(members) == 0 && !before) || !tid ||
 		    idmap_target(x->gave_up, "group_members", it->src_id))
 			continue;
-		/* added before: again only when the members changed since */
-		it->hash = digest(members);
+		/* replayed before: again only when the members changed since */
+		cJSON *none = members ? NULL : cJSON_CreateArray();
+		it->hash = digest(members ? members : none);
+		cJSON_Delete(none);
 		const char *was = idmap_hash(x->ids, "group_members", it->src_id);
-		if (idmap_target(x->ids, "group_members", it->src_id) &&
-		    (!was || !it->hash || strcmp(was, it->hash) == 0))
+		if (before && (!was || !it->hash || strcmp(was, it->hash) == 0))
 			continue;
 		it->tid = strdup(tid);
-		cJSON *vals = cJSON_CreateArray();
+		it->plan = cJSON_CreateObject();
+		cJSON *want = cJSON_AddArrayToObject(it->plan, "want");
 		int bad = 0;
 		cJSON_ArrayForEach(m, members) {
 			char sb[512];
 			const char *sid = scalar(cJSON_GetObjectItemCaseSensitive(m, "value"), sb, sizeof sb);
 			const char *mt = NULL;
+			const char *disp = jstr(m, "display");
 			for (size_t j = 0; sid && member_kinds[j] && !mt; j++)
 				mt = idmap_target(x->ids, member_kinds[j], sid);
 			if (!mt) {
-				const char *disp = jstr(m, "display");
 				item_failf(it, "member %s (\"%s\") was not imported: no user, service "
 					   "principal or group with that source id in import/ids.jsonl",
 					   sid ? sid : "?", disp ? disp : "?");
@@ -1757,37 +1905,23 @@ static int members_pass(imp *x, const kind_def *k, dbx_err *err)
 				break;
 			}
 			cJSON *v = cJSON_CreateObject();
-			cJSON_AddStringToObject(v, "value", mt);
-			cJSON_AddItemToArray(vals, v);
+			cJSON_AddStringToObject(v, "sid", sid);
+			cJSON_AddStringToObject(v, "tid", mt);
+			cJSON_AddStringToObject(v, "name", disp ? disp : "");
+			cJSON_AddItemToArray(want, v);
 		}
-		if (bad) {
-			cJSON_Delete(vals);
+		if (bad)
 			continue;
-		}
 		if (x->o->dry_run) {
 			char why[64];
-			snprintf(why, sizeof why, "%d members", cJSON_GetArraySize(vals));
+			snprintf(why, sizeof why, "%d members", cJSON_GetArraySize(want));
 			say_plan(x, "members", it, why);
-			cJSON_Delete(vals);
 			continue;
 		}
-		cJSON *body = cJSON_CreateObject();
-		cJSON *schemas = cJSON_AddArrayToObject(body, "schemas");
-		cJSON_AddItemToArray(schemas,
-				     cJSON_CreateString("urn:ietf:params:scim:api:messages:2.0:PatchOp"));
-		cJSON *ops = cJSON_AddArrayToObject(body, "Operations");
-		cJSON *op = cJSON_CreateObject();
-		cJSON_AddStringToObject(op, "op", "add");
-		cJSON_AddStringToObject(op, "path", "members");
-		cJSON_AddItemToObject(op, "value", vals);
-		cJSON_AddItemToArray(ops, op);
-		char path[1024];
-		snprintf(path, sizeof path, "%s", "/api/2.0/preview/scim/v2/Groups/{id}");
 		char full[1024];
-		if (fill_id(path, tid, full, sizeof full) &&
-		    http_submit(x->w, "PATCH", full, NULL, body, 0, on_members, it) < 0)
+		if (!fill_id("/api/2.0/preview/scim/v2/Groups/{id}", tid, full, sizeof full) ||
+		    http_submit(x->w, "GET", full, NULL, NULL, 0, on_group_read, it) < 0)
 			item_failf(it, "cannot queue the members update");
-		cJSON_Delete(body);
 	}
 	if (!x->o->dry_run && http_run(x->w, err) < 0)
 		goto out;

@@ -11,8 +11,16 @@
  * installed): the journal is the checkpoint. A re-run skips journaled
  * objects whose mapped object is unchanged (the journal keeps a digest of
  * it, the ACL aside) and updates in place those that changed since (the
- * rules were fixed, say): never a second create. After every kind: group
- * memberships (journal kind "group_members"), then permissions of every
+ * rules were fixed, or export --refresh read a change): never a second
+ * create. A changed object of a kind without an update call (groups,
+ * tables) is kept and reported as a manual follow-up "changed in source,
+ * not updated". Kinds whose names may repeat pair source and target
+ * objects one to one (pair_same_names in import.c). After every kind:
+ * group memberships (journal kind "group_members", and one line per
+ * member import added, kind "group_member/<group source id>", hash
+ * "added"/"removed": the target group is read, missing members added,
+ * and members this session added that the source group no longer has
+ * removed; others are left alone), then permissions of every
  * kind in one concurrent pass (journal kind "permissions/<kind>", replayed
  * again when the ACL changed). Jobs that cutover un-paused are not paused
  * again by a later import. One import per session runs at a time

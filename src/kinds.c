@@ -603,6 +603,24 @@ const cJSON *kind_get_path(const cJSON *obj, const char *path)
 	return obj;
 }
 
+void kind_delete_path(cJSON *obj, const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	cJSON *parent = obj;
+	if (dot) {
+		char pre[256];
+		size_t n = (size_t)(dot - path);
+		if (n >= sizeof pre)
+			return;
+		memcpy(pre, path, n);
+		pre[n] = 0;
+		parent = (cJSON *)kind_get_path(obj, pre);
+		path = dot + 1;
+	}
+	if (cJSON_IsObject(parent))
+		cJSON_DeleteItemFromObjectCaseSensitive(parent, path);
+}
+
 static const char *scalar_str(const cJSON *v, char *buf, size_t size)
 {
 	int n;

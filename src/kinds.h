@@ -183,6 +183,9 @@ const char *kind_ws_perm_type(const char *object_type);
 /* Follows a dotted path ("settings.name") from obj; no "[]" here. NULL
  * when a step is missing. Does not consume obj. */
 const cJSON *kind_get_path(const cJSON *obj, const char *path);
+/* Deletes the member a dotted path ("a.b.c", no "[]") names from obj, if
+ * there is one (import strips read-only fields with it). */
+void kind_delete_path(cJSON *obj, const char *path);
 /* The natural key / id of obj as a string into buf ("%.0f" for numbers).
  * Return buf, or NULL when absent, not a string/number, or too long. */
 const char *kind_key_of(const kind_def *k, const cJSON *obj, char *buf, size_t size);

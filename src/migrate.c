@@ -64,7 +64,7 @@ int migrate_run(const migrate_opts *o)
 	banner("export");
 	export_opts eo = { .dir = dir, .session = o->session, .profile = o->from, .cloud = o->cloud,
 			   .only = o->only, .skip = o->skip, .parallel = o->parallel,
-			   .rate_limit = o->rate_limit };
+			   .rate_limit = o->rate_limit, .refresh = o->refresh };
 	rc = export_run(&eo);
 	if (hard(rc))
 		goto stop;
@@ -125,7 +125,7 @@ int cmd_migrate(int argc, char **argv)
 	static const cli_cmd cmd = {
 		"migrate",
 		"--from SRC --to DST --session S --rules FILE.. [--var KEY=VALUE ..] [--cloud C] "
-		"[--only K,..] [--skip K,..] [--parallel N] [--secrets-file FILE]",
+		"[--only K,..] [--skip K,..] [--parallel N] [--secrets-file FILE] [--refresh]",
 		"export, transform, import and validate in one run",
 	};
 	const cli_opt opts[] = {
@@ -145,6 +145,8 @@ int cmd_migrate(int argc, char **argv)
 		{ "--skip-missing-principals", 0, CLI_FLAG, &o.skip_missing_principals, NULL,
 		  "drop (and report) ACL entries naming principals absent from the target" },
 		{ "--json", 0, CLI_STR, &o.json, "FILE", "write the validation report as JSON" },
+		{ "--refresh", 0, CLI_FLAG, &o.refresh, NULL,
+		  "re-read the source first (export --refresh): carry over what changed since" },
 		{ 0 },
 	};
 	int r = cli_parse(&cmd, opts, argc, argv, NULL, &err);

@@ -9,7 +9,9 @@
  * with failed objects (exit 1) lets the next phases run; migrate then exits
  * 1. Lint findings of the mapped objects are reported as follow-ups (like
  * rule warnings in CONTRACT.md): what the target rejects fails at import,
- * what it accepts is checked by validate. */
+ * what it accepts is checked by validate. With `refresh`, export re-reads
+ * the source into the session (export_refresh): import then updates what
+ * changed and creates what is new. */
 #ifndef DBX_MIGRATE_H
 #define DBX_MIGRATE_H
 
@@ -28,6 +30,7 @@ typedef struct migrate_opts {
 	const char *secrets_file;	/* import --secrets-file */
 	int skip_missing_principals;	/* import --skip-missing-principals */
 	const char *json;		/* validate --json FILE */
+	int refresh;			/* export --refresh: re-read the source first */
 } migrate_opts;
 
 /* Returns the CONTRACT.md exit code; prints errors and summaries. */

@@ -15,13 +15,7 @@ start_fake aws --cloud aws --token tok-aws || exit 1
 write_cfg cfg AZ "$az_URL" tok-az
 write_cfg cfg AWS "$aws_URL" tok-aws
 export DATABRICKS_CONFIG_FILE=$T/cfg
-migrate() {
-	(cd "$ROOT" && "$DBXMIG" migrate --dir "$T/migration" --session e2e --from AZ --to AWS --cloud azure \
-		--rules rules/azure_to_aws.lua --rules rules/users.lua \
-		--var email_domain_from=contoso.com --var email_domain_to=example.org \
-		--var storage_map=fixtures/maps/storage_map.csv --var credential_map=fixtures/maps/credential_map.csv \
-		--rate-limit 0 "$@")
-}
+migrate() { shipped_migrate e2e "$@"; }
 
 expect_exit 0 "migrate exits 0" migrate
 cp out.txt migrate1.out

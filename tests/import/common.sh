@@ -94,3 +94,29 @@ diff_states() {
 
 # jq_ok ARGS..: jq -e, quietly (for `check DESC jq_ok FILTER FILE`).
 jq_ok() { jq -e "$@" >/dev/null; }
+
+# shipped_migrate SESSION ARGS..: `dbxmig migrate` of the fixture Azure
+# workspace (profile AZ) into profile AWS with the shipped rules and the
+# fixture maps, run from the repository root.
+shipped_migrate() {
+	_s=$1; shift
+	(cd "$ROOT" && "$DBXMIG" migrate --dir "$T/migration" --session "$_s" --from AZ --to AWS --cloud azure \
+		--rules rules/azure_to_aws.lua --rules rules/users.lua \
+		--var email_domain_from=contoso.com --var email_domain_to=example.org \
+		--var storage_map=fixtures/maps/storage_map.csv --var credential_map=fixtures/maps/credential_map.csv \
+		--rate-limit 0 "$@")
+}
+
+# kill_during "MS MS .." CMD..: runs CMD once per moment (milliseconds)
+# and SIGKILLs it then; sets `kills` to the runs killed while running.
+kill_during() {
+	_ms=$1; shift; kills=0
+	for ms in $_ms; do
+		"$@" >"$T/kill.out" 2>"$T/kill.err" &
+		_pid=$!
+		sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+		if kill -9 "$_pid" 2>/dev/null; then kills=$((kills + 1)); fi
+		wait "$_pid" 2>/dev/null
+	done
+	echo "# killed $kills times"
+}

@@ -85,16 +85,8 @@ check "validate compared the 4 jobs and 2 clusters" sh -c '
 # killed at several moments, one request at a time against a slow target
 start_fake slow --cloud azure --token tok --seed pre --latency-ms 30 || exit 1
 write_cfg cfg SLOW "$slow_URL" tok
-kills=0
-for ms in 60 130 200 270 340; do
-	"$DBXMIG" import --profile SLOW --session k --rate-limit 0 --parallel 1 --only jobs,clusters \
-		>kill.out 2>kill.err &
-	pid=$!
-	sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
-	if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
-	wait "$pid" 2>/dev/null
-done
-echo "# killed $kills times"
+kill_during "60 130 200 270 340" "$DBXMIG" import --profile SLOW --session k --rate-limit 0 --parallel 1 \
+	--only jobs,clusters
 check "the import was killed mid-run at least once" test "$kills" -ge 1
 expect_exit 0 "the resumed import exits 0" \
 	"$DBXMIG" import --profile SLOW --session k --rate-limit 0 --only jobs,clusters
