@@ -1961,13 +1961,15 @@ int export_refresh(const export_opts *o)
 		long failed = (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rf, "kinds"),
 							 k->name), "failed"));
-		int sure = failed == 0;
+		/* gone only when the whole read went through: a run that
+		 * stopped early (the network) leaves objects unread */
+		int sure = erc == 0 && failed == 0;
 
 		if (!kind_in(sel, i))
 			continue;
 		if (!sure)
-			log_warn("refresh: %ld %s could not be read: none of them is reported as gone",
-				 failed, k->name);
+			log_warn("refresh: not every one of the %s could be read: none is reported as "
+				 "gone", k->name);
 		if (merge_kind(&r, k, sure, &err))
 			goto out_io;
 		if (r.changed > c0 || r.added > a0 || r.gone > g0)
