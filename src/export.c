@@ -1761,7 +1761,8 @@ static int merge_kind(refresh_ctx *r, const kind_def *k, int sure, dbx_err *err)
 			goto oom;
 	}
 	jsonl_in_close(in);
-	qsort(v, n, sizeof *v, frec_cmp);
+	if (n)
+		qsort(v, n, sizeof *v, frec_cmp);
 	if (!(in = store_read(r->st, "export", k->name, err)))
 		goto out;
 	while ((rec = jsonl_in_next(in))) {
@@ -1777,7 +1778,8 @@ static int merge_kind(refresh_ctx *r, const kind_def *k, int sure, dbx_err *err)
 		goto out;
 	while ((rec = jsonl_in_next(in))) {
 		const char *id = rec_id(rec, ib, sizeof ib), *okey = rec_key(rec);
-		frec probe = { (char *)id, NULL, 0 }, *f = id ? bsearch(&probe, v, n, sizeof *v, frec_cmp) : NULL;
+		frec probe = { (char *)id, NULL, 0 }, *f = id && n ? bsearch(&probe, v, n, sizeof *v, frec_cmp)
+								  : NULL;
 		int put;
 
 		if (!okey || !id) {
@@ -1977,6 +1979,11 @@ int export_refresh(const export_opts *o)
 	}
 	if (refresh_state(st, "done", &r, &err))
 		goto out_io;
+	/* merged: the staging records are spent (blobs stay, overwritten by
+	 * the next refresh) */
+	for (size_t i = 0; i < kind_count(); i++)
+		if (store_path(st, p, sizeof p, "refresh/%s.jsonl", kind_name(kind_at(i))))
+			unlink(p);
 	printf("%ld changed, %ld new, %ld gone from the source%s\n", r.changed, r.added, r.gone,
 	       r.gone ? " (kept in the target, never deleted: logs/refresh.jsonl)" : "");
 	if (r.changed || r.added)

@@ -1530,8 +1530,10 @@ static int pair_same_names(imp *x, const kind_def *k, const itemv *items, idmap 
 		idmap_each(idx, "all", collect_target, &p);
 	if (p.oom)
 		goto oom;
-	qsort(p.v, p.n, sizeof *p.v, tobj_cmp);
-	qsort(cand, nc, sizeof *cand, item_cmp);
+	if (p.n)	/* qsort takes no NULL, even for nothing */
+		qsort(p.v, p.n, sizeof *p.v, tobj_cmp);
+	if (nc)
+		qsort(cand, nc, sizeof *cand, item_cmp);
 	for (size_t c = 0, t = 0; c < nc; c++) {
 		item *it = cand[c];
 		while (t < p.n && strcmp(p.v[t].name, it->name) < 0)
