@@ -11,12 +11,21 @@ tab=$(printf '\t')
 # run (full jitter: with 20 ms steps ten tries can end within seconds).
 export DBXMIG_RETRY_BASE_MS=100
 
-# restart NAME AFTER_S ARGS..: stops fake NAME after AFTER_S seconds and
-# starts it again on its port from its saved state (ARGS: its options).
+# restart NAME AFTER_S ARGS..: stops fake NAME AFTER_S seconds after
+# dbxmig's first request reached it (mid-run, however slow the machine:
+# a host that never answered is a wrong host, and gets only three quick
+# tries) and starts it again on its port from its saved state (ARGS: its
+# options).
 restart() {
 	name=$1 after=$2; shift 2
 	eval "url=\$${name}_URL pid=\$${name}_PID"
 	port=${url##*:}
+	n=0
+	until [ "$(curl -s "$url/__fake/requests" | jq '.total')" -gt 0 ] 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -le 600 ] || { echo "# $name: no request reached it in 60 s"; break; }
+		sleep 0.1
+	done
 	sleep "$after"
 	kill "$pid"; wait "$pid" 2>/dev/null
 	rm -rf "$T/$name.seed"; mkdir "$T/$name.seed"
