@@ -3,6 +3,10 @@
 # with the shipped rules, and the same node-type and e-mail mapping with jq
 # on the same input, in the same run. Prints objects/s, peak RSS and the
 # ratio. Goals (issue 5): faster than jq, peak RSS under 64 MB whatever N.
+# Then MEM_N (default 8) of those jobs with a rule that allocates without
+# bound on every object, at the default --rule-memory: the cost of one
+# object failing on the memory limit against the normal per-object cost
+# (printed, not asserted: it is the cost of filling 64 MB in Lua).
 set -eu
 N=${1:-100000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +27,7 @@ awk -v n="$N" 'BEGIN {
 	split("Standard_DS3_v2 Standard_DS4_v2 Standard_E8ds_v4 Standard_D8ds_v5 Standard_F8s_v2 Standard_L8s_v3", nt, " ")
 	for (i = 1; i <= n; i++) {
 		id = 1000000000000 + i; a = nt[i % 6 + 1]; b = nt[(i * 7) % 6 + 1]; u = "user" (i % 500) "@contoso.com"
-		printf "{\"key\":\"%d\",\"id\":%d,\"object\":{\"job_id\":%d,\"creator_user_name\":\"%s\",\"run_as_user_name\":\"%s\",\"created_time\":1700000000000,", id, id, id, u, u
+		printf "{\"key\":\"%.0f\",\"id\":%.0f,\"object\":{\"job_id\":%.0f,\"creator_user_name\":\"%s\",\"run_as_user_name\":\"%s\",\"created_time\":1700000000000,", id, id, id, u, u
 		printf "\"settings\":{\"name\":\"job-%d\",\"email_notifications\":{\"on_failure\":[\"%s\",\"ops@contoso.com\"],\"no_alert_for_skipped_runs\":false},", i, u
 		printf "\"timeout_seconds\":0,\"max_concurrent_runs\":1,\"format\":\"MULTI_TASK\",\"schedule\":{\"quartz_cron_expression\":\"0 0 2 * * ?\",\"timezone_id\":\"UTC\",\"pause_status\":\"UNPAUSED\"},"
 		printf "\"job_clusters\":[{\"job_cluster_key\":\"main\",\"new_cluster\":{\"spark_version\":\"14.3.x-scala2.12\",\"node_type_id\":\"%s\",\"driver_node_type_id\":\"%s\",\"num_workers\":%d,\"spark_conf\":{\"spark.sql.shuffle.partitions\":\"200\"},\"azure_attributes\":{\"availability\":\"SPOT_WITH_FALLBACK_AZURE\",\"first_on_demand\":1,\"spot_bid_max_price\":-1},\"custom_tags\":{\"team\":\"data\"},\"enable_elastic_disk\":true}},", a, b, i % 8 + 1
@@ -78,4 +82,24 @@ awk -v n="$N" -v b="$bytes" -v dw="$dbx_w" -v dc="$(echo "$dbx_u $dbx_s" | awk '
 	printf "dbxmig transform:  CPU %7.2f s (wall %7.2f s)  %8.0f objects/s  peak RSS %6.1f MB\n", dc, dw, n / dc, dk / 1024
 	printf "jq (same mapping): CPU %7.2f s (wall %7.2f s)  %8.0f objects/s  peak RSS %6.1f MB\n", jc, jw, n / jc, jk / 1024
 	printf "speed ratio dbxmig/jq (CPU): %.2fx (goal > 1)   RSS goal < 64 MB: %s\n", jc / dc, (dk < 65536 ? "met" : "NOT met")
+}'
+
+# Memory-limit failures: every object hoards strings until the limit.
+MEM_N=${MEM_N:-8}
+M=$W/mem/m
+mkdir -p $M/export
+cp $S/session.json $M/
+head -n "$MEM_N" $S/export/jobs.jsonl >$M/export/jobs.jsonl
+printf 'return { job = function(j) local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(100) .. i end end }\n' >$W/hoard.lua
+measure $W/t.mem "$DBXMIG" -q transform --dir $W/mem --session m --rules $W/hoard.lua 2>/dev/null || true
+read -r mem_w mem_u mem_s mem_kb <<EOT
+$(tail -n 1 $W/t.mem)
+EOT
+failed=$(grep -c "memory limit of" $M/logs/failed_transform_jobs.jsonl 2>/dev/null || true)
+awk -v n="$N" -v mn="$MEM_N" -v f="${failed:-0}" -v dc="$(echo "$dbx_u $dbx_s" | awk '{print $1+$2}')" \
+    -v mc="$(echo "$mem_u $mem_s" | awk '{print $1+$2}')" -v mk="$mem_kb" 'BEGIN {
+	if (dc <= 0) dc = 0.01
+	per = dc / n; mper = mc / mn
+	printf "memory-limit failures: %d of %d objects failed; CPU %.3f s per object (peak RSS %.1f MB)\n", f, mn, mper, mk / 1024
+	printf "memory-limit failure / normal object (CPU): %.0fx (the price of filling the 64 MB budget)\n", mper / per
 }'

@@ -28,15 +28,32 @@ struct rules {
 	/* per object */
 	long icount, ilimit;
 	int itripped;
-	size_t used, mlimit;
-	int mtripped;
+	size_t used, mlimit, mbudget;
+	int mtripped, mgrace;
+	/* the growth request refused last, until the next one: its retry
+	 * after the emergency collection has the same arguments */
+	int refused;
+	void *rptr;
+	size_t rosize, rnsize;
 	int mantle_ref;		/* the mantle module table */
 	int proxy_ref;		/* the users' _G */
 };
 
 static rules *get_rules(lua_State *L) { return *(rules **)lua_getextraspace(L); }
 
-/* The allocator: counts bytes, refuses to grow past mlimit (0: no limit). */
+/* The allocator: counts bytes, refuses to grow past mlimit (0: no limit).
+ *
+ * A refusal makes Lua run an emergency full collection and ask again for
+ * the same block. Granting that retry whenever the collection freed a
+ * little (the temporaries of a loop that hoards memory) made a rule that
+ * allocates without bound thrash: ~20 full collections of a nearly full
+ * heap per object before the error, seconds per object. So the retry is
+ * granted only when the collection left at least an eighth of the budget
+ * free; else the limit has tripped, and from then on every growth is
+ * refused, so that the rule cannot go on (a caller that copes with a
+ * refusal, such as the string table's growth, would let it) until the
+ * trusted code that reports the error opens a grace for formatting it
+ * (limits_grace). */
 static void *rules_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	rules *r = ud;
@@ -49,19 +66,39 @@ static void *rules_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		r->used -= osize;
 		return NULL;
 	}
-	if (r->mlimit && nsize > osize && r->used + (nsize - osize) > r->mlimit) {
-		if (!r->mtripped) {
-			/* let the error be formatted and the stack unwind */
+	if (r->mlimit && nsize > osize) {
+		int retry = r->refused && r->rptr == ptr && r->rosize == osize && r->rnsize == nsize;
+		size_t want = r->used + (nsize - osize);
+
+		r->refused = 0;
+		if (r->mtripped && !r->mgrace)
+			return NULL;
+		if (retry && !r->mtripped && want > r->mlimit - r->mbudget / 8) {
 			r->mtripped = 1;
-			r->mlimit += MEM_GRACE;
+			return NULL;
 		}
-		return NULL;
+		if (want > r->mlimit) {
+			r->refused = 1;
+			r->rptr = ptr;
+			r->rosize = osize;
+			r->rnsize = nsize;
+			return NULL;
+		}
 	}
 	p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
 	r->used = r->used - osize + nsize;
 	return p;
+}
+
+/* Once the memory limit has tripped: room to format the error and unwind. */
+static void limits_grace(rules *r)
+{
+	if (r->mtripped && !r->mgrace) {
+		r->mgrace = 1;
+		r->mlimit = r->used + MEM_GRACE;
+	}
 }
 
 /* Count hook: raises "FILE:LINE: instruction limit of N exceeded". */
@@ -89,13 +126,17 @@ static void limits_start(rules *r)
 	r->ilimit = r->insn_limit;
 	r->itripped = 0;
 	r->mtripped = 0;
-	r->mlimit = r->used + (size_t)r->mem_mb * 1024 * 1024;
+	r->mgrace = 0;
+	r->refused = 0;
+	r->mbudget = (size_t)r->mem_mb * 1024 * 1024;
+	r->mlimit = r->used + r->mbudget;
 }
 
 static void limits_stop(rules *r)
 {
 	r->ilimit = 0;
 	r->mlimit = 0;
+	r->refused = 0;
 }
 
 /* ---- host functions for the mantle ---- */
@@ -156,11 +197,14 @@ static int host_traceback(lua_State *L)
 	return 1;
 }
 
-/* host.limits() -> instructions, memory MB, memory limit was hit */
+/* host.limits() -> instructions, memory MB, memory limit was hit. The
+ * mantle asks when a call into rule code failed: once the memory limit
+ * has tripped, this opens the grace for its error message. */
 static int host_limits(lua_State *L)
 {
 	rules *r = get_rules(L);
 
+	limits_grace(r);
 	lua_pushinteger(L, r->insn_limit);
 	lua_pushinteger(L, r->mem_mb);
 	lua_pushboolean(L, r->mtripped);
@@ -407,6 +451,19 @@ static int add_file(lua_State *L)
 	return 1;
 }
 
+/* The error of running a file (message at the top of the stack): a
+ * memory error skips the message handler and says only "not enough
+ * memory", so the limit is named here. */
+static void load_error(rules *r, const char *path, dbx_err *err)
+{
+	const char *m = lua_tostring(r->L, -1);
+
+	if (r->mtripped)
+		err_set(err, ERR_RULE, path, "memory limit of %ld MB exceeded (--rule-memory)", r->mem_mb);
+	else
+		err_set(err, ERR_RULE, path, "%s", m ? m : "error");
+}
+
 static int load_file(rules *r, const char *path, dbx_err *err)
 {
 	lua_State *L = r->L;
@@ -421,7 +478,7 @@ static int load_file(rules *r, const char *path, dbx_err *err)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->proxy_ref);
 	lua_setupvalue(L, -2, 1);
 	if (lua_pcall(L, 0, 1, top + 1) != LUA_OK) {
-		err_set(err, ERR_RULE, path, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		load_error(r, path, err);
 		goto out;
 	}
 	lua_pushcfunction(L, add_file);
@@ -470,7 +527,7 @@ int rules_load_data(rules *r, const char *path, lj_buf *out, dbx_err *err)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->proxy_ref);
 	lua_setupvalue(L, -2, 1);
 	if (lua_pcall(L, 0, 1, top + 1) != LUA_OK) {
-		err_set(err, ERR_RULE, path, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		load_error(r, path, err);
 		goto out;
 	}
 	if (!lua_istable(L, -1)) {
@@ -761,6 +818,11 @@ int rules_apply(rules *r, const char *kind, const char *text, size_t len, int fl
 		err_set(err, ERR_RULE, NULL, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
 	}
 	lua_settop(L, 0);
+	/* What the object hoarded is garbage now, up to the whole budget:
+	 * the next object's budget starts from what is in use, so free it
+	 * at once rather than charge it to the next object. */
+	if (r->mtripped)
+		lua_gc(L, LUA_GCCOLLECT);
 	return err->cls != ERR_NONE ? -1 : 0;
 }
 
