@@ -445,24 +445,6 @@ static int l_log(lua_State *L)
 
 int dbxlib_print(lua_State *L) { return l_log(L); }
 
-/* dbx.vars proxy: __index reads the hidden table, __newindex refuses. */
-static int vars_newindex(lua_State *L)
-{
-	return luaL_error(L, "dbx.vars is read-only (set variables with --var KEY=VALUE)");
-}
-
-static int vars_pairs(lua_State *L)
-{
-	lua_getglobal(L, "next");
-	if (lua_isnil(L, -1)) {
-		lua_pop(L, 1);
-		lua_getfield(L, LUA_REGISTRYINDEX, "dbx.next");
-	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushnil(L);
-	return 3;
-}
-
 /* ---- lint scan ---- */
 typedef struct lscan {
 	lua_State *L;
@@ -768,25 +750,14 @@ int dbxlib_push(lua_State *L, const char *const *vars, int nvars, dbx_err *err)
 	lj_push_null(L);
 	lua_setfield(L, -2, "null");
 
-	/* dbx.vars: a read-only proxy over the --var table. */
-	lua_newtable(L);	/* proxy */
-	lua_newtable(L);	/* metatable */
-	lua_newtable(L);	/* the values */
+	/* dbx.vars: the --var table (the sandbox makes it read-only) */
+	lua_createtable(L, 0, nvars);
 	for (i = 0; i < nvars; i++) {
 		const char *eq = strchr(vars[i], '=');
 		lua_pushlstring(L, vars[i], (size_t)(eq - vars[i]));
 		lua_pushstring(L, eq + 1);
 		lua_rawset(L, -3);
 	}
-	lua_pushvalue(L, -1);
-	lua_setfield(L, -3, "__index");
-	lua_pushcclosure(L, vars_pairs, 1);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushcfunction(L, vars_newindex);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushliteral(L, "locked");
-	lua_setfield(L, -2, "__metatable");
-	lua_setmetatable(L, -2);
 	lua_setfield(L, -2, "vars");
 	return 0;
 }

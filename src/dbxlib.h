@@ -12,7 +12,8 @@
 /* Entries kept in the compiled-regex cache before it is emptied. */
 #define DBXLIB_RE_CACHE_MAX 256
 
-/* Pushes a new `dbx` table. vars are "KEY=VALUE" strings (not consumed);
+/* Pushes a new `dbx` table (plain tables all through: the sandbox in
+ * rules.c gives rules read-only views). vars are "KEY=VALUE" strings (not consumed);
  * a string without '=' or with an empty key is an ERR_USAGE error (nothing
  * pushed). lj_init() must have run on L. May raise Lua memory errors. */
 int dbxlib_push(lua_State *L, const char *const *vars, int nvars, dbx_err *err);

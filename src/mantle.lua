@@ -12,10 +12,13 @@ local host, dbx = ...
 
 local type, pairs, ipairs, next, tostring, error, xpcall, pcall, select =
 	type, pairs, ipairs, next, tostring, error, xpcall, pcall, select
-local sfind, smatch, sformat, ssub, sgmatch, srep, slower =
-	string.find, string.match, string.format, string.sub, string.gmatch, string.rep, string.lower
+-- Everything the mantle calls is taken here, before any rule file runs
+-- (rules see read-only proxies of these tables anyway): no global lookup
+-- and no string method call (the string metatable) at run time.
+local sfind, smatch, sformat, ssub, sgmatch, srep, slower, sgsub =
+	string.find, string.match, string.format, string.sub, string.gmatch, string.rep, string.lower, string.gsub
 local tconcat, tsort = table.concat, table.sort
-local mtype, mmin = math.type, math.min
+local mtype, mmin, mmax = math.type, math.min, math.max
 local null, copy, is_array, array = dbx.null, dbx.copy, dbx.is_array, dbx.array
 local jdecode, jencode, rcompile = dbx.json.decode, dbx.json.encode, dbx.re.compile
 local setorder, traceback, limits, lint_scan = host.setorder, host.traceback, host.limits, host.lint_scan
@@ -386,7 +389,7 @@ local function did_you_mean(name)
 	for _, h in ipairs(HOOKS) do try(h) end
 	for _, k in ipairs(KINDS) do try(k) end
 	for k in pairs(OTHER_FIELDS) do try(k) end
-	if best and bd <= math.max(2, #name // 3) then return " (did you mean '" .. best .. "'?)" end
+	if best and bd <= mmax(2, #name // 3) then return " (did you mean '" .. best .. "'?)" end
 	return ""
 end
 
@@ -427,7 +430,7 @@ function M.add_file(path, t)
 				local pat = e.key or e.value
 				if type(pat) ~= "string" then return where .. ": the pattern must be a string" end
 				local ok, rx = pcall(rcompile, pat)
-				if not ok then return where .. ": " .. tostring(rx):gsub("^[^\n]-:%d+: ", "") end
+				if not ok then return where .. ": " .. sgsub(tostring(rx), "^[^\n]-:%d+: ", "") end
 				local list = e.key and LINT_KEY or LINT_VALUE
 				list[#list + 1] = { rx = rx, pattern = pat, message = e.message, file = path }
 			end
@@ -563,7 +566,7 @@ local function visit_policy(parent, key, value, depth)
 	local where = wpath(depth)
 	S.ctx.where = where
 	local ok, def = pcall(jdecode, value)
-	if not ok then fail(where .. " is not valid JSON: " .. tostring(def):gsub("^[^\n]-:%d+: ", "")) end
+	if not ok then fail(where .. " is not valid JSON: " .. sgsub(tostring(def), "^[^\n]-:%d+: ", "")) end
 	if type(def) ~= "table" then return end
 	local before = copy(def)
 	local r = call(V_FN, def)
@@ -575,7 +578,7 @@ local function visit_policy(parent, key, value, depth)
 	end
 	if not equal(before, def) then
 		local eok, s = pcall(jencode, def)
-		if not eok then fail("the policy definition cannot be encoded: " .. tostring(s):gsub("^[^\n]-:%d+: ", "")) end
+		if not eok then fail("the policy definition cannot be encoded: " .. sgsub(tostring(s), "^[^\n]-:%d+: ", "")) end
 		parent[key] = s
 		audit_diff("policy_definition", before, def, where)
 	end

@@ -255,6 +255,123 @@ static int sb_newindex(lua_State *L)
 	return luaL_error(L, "undeclared global '%s' (use a local)", k);
 }
 
+/* ---- read-only libraries ----
+ * Rule files share one state, so string, table, math, utf8 and dbx are
+ * shared by every file (and the string metatable, by every string). Rules
+ * get read-only proxies of them: an empty table whose metatable (locked)
+ * reads through to the real library, iterates it (__pairs) and refuses
+ * writes; the real tables stay reachable only to C and the trusted mantle,
+ * which took what it calls before any rule file ran. */
+
+static char frozen_key;	/* registry: proxy -> its name (weak keys) */
+
+/* Pushes "FILE:LINE: " of the innermost Lua function on the stack (the
+ * rule line, also when the write comes through table.insert), or "". */
+static void push_rule_where(lua_State *L)
+{
+	lua_Debug ar;
+	int level;
+
+	for (level = 1; lua_getstack(L, level, &ar); level++) {
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+			lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+			return;
+		}
+	}
+	lua_pushliteral(L, "");
+}
+
+/* Raises "FILE:LINE: rule tried to modify NAME.KEY: ...read-only" for
+ * the key at index k of the library called name. */
+static int frozen_error(lua_State *L, const char *name, int k)
+{
+	const char *why = "the standard libraries are read-only";
+
+	if (strcmp(name, "dbx.vars") == 0)
+		why = "dbx.vars is read-only (set variables with --var KEY=VALUE)";
+	else if (strncmp(name, "dbx", 3) == 0)
+		why = "the dbx library is read-only";
+	push_rule_where(L);
+	if (lua_type(L, k) == LUA_TSTRING) {
+		lua_pushfstring(L, "rule tried to modify %s.%s: %s", name, lua_tostring(L, k), why);
+	} else {
+		const char *ks = luaL_tolstring(L, k, NULL);
+		lua_pushfstring(L, "rule tried to modify %s[%s]: %s", name, ks, why);
+		lua_remove(L, -2);
+	}
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
+/* __newindex of a library proxy (t, k, v); upvalue 1: its name. */
+static int frozen_newindex(lua_State *L)
+{
+	return frozen_error(L, lua_tostring(L, lua_upvalueindex(1)), 2);
+}
+
+/* The iterator __pairs hands out: (proxy, k) -> the real table's next
+ * key and value; upvalue 1: the real table (never given to rule code). */
+static int frozen_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, lua_upvalueindex(1)))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+/* __pairs of a library proxy (t) -> iterator, t, nil; upvalue 1: the
+ * real table. */
+static int frozen_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, frozen_next, 1);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Replaces the table at the top of the stack with its read-only proxy,
+ * named name ("string", "dbx.json"); its table fields first, in place. */
+static void freeze(lua_State *L, const char *name)
+{
+	int real = lua_gettop(L);
+
+	luaL_checkstack(L, 8, "freeze");
+	lua_pushnil(L);
+	while (lua_next(L, real)) {
+		if (lua_type(L, -1) == LUA_TTABLE && lua_type(L, -2) == LUA_TSTRING) {
+			const char *sub = lua_pushfstring(L, "%s.%s", name, lua_tostring(L, -2));
+			lua_pushvalue(L, -2);
+			freeze(L, sub);
+			lua_pushvalue(L, -4);	/* key */
+			lua_insert(L, -2);
+			lua_rawset(L, real);	/* replacing a field's value keeps lua_next valid */
+			lua_pop(L, 1);	/* sub */
+		}
+		lua_pop(L, 1);
+	}
+	lua_newtable(L);	/* the proxy */
+	lua_createtable(L, 0, 4);
+	lua_pushvalue(L, real);
+	lua_setfield(L, -2, "__index");
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, frozen_newindex, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, real);
+	lua_pushcclosure(L, frozen_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushliteral(L, "locked");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &frozen_key);
+	lua_pushvalue(L, -2);
+	lua_pushstring(L, name);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	lua_replace(L, real);
+}
+
 /* pcall(f, ...) as in Lua, except that a limit error cannot be caught. */
 static int sb_pcall(lua_State *L)
 {
@@ -308,7 +425,7 @@ static int sb_xpcall(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* rawset(t, k, v), refused on _G. */
+/* rawset(t, k, v), refused on _G and on the library proxies. */
 static int sb_rawset(lua_State *L)
 {
 	rules *r = get_rules(L);
@@ -319,6 +436,10 @@ static int sb_rawset(lua_State *L)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->proxy_ref);
 	if (lua_rawequal(L, 1, -1))
 		return luaL_error(L, "rawset on _G is not allowed");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &frozen_key);
+	lua_pushvalue(L, 1);
+	if (lua_rawget(L, -2) == LUA_TSTRING)
+		return frozen_error(L, lua_tostring(L, -1), 2);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 1;
@@ -347,6 +468,8 @@ static int setup(lua_State *L)
 {
 	rules *r = lua_touserdata(L, 1);
 	static const char *const removed[] = { "dofile", "loadfile", "load", "collectgarbage", "require", NULL };
+	/* every table among the globals but _G (made a proxy below) */
+	static const char *const frozen[] = { LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, LUA_UTF8LIBNAME, "dbx", NULL };
 	dbx_err *err = lua_touserdata(L, 2);
 	int i, g;
 
@@ -401,6 +524,18 @@ static int setup(lua_State *L)
 		return lua_error(L);
 	r->mantle_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pop(L, 1);	/* dbx */
+	/* the mantle has taken what it needs: the libraries go read-only */
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &frozen_key);
+	for (i = 0; frozen[i]; i++) {
+		lua_getfield(L, g, frozen[i]);
+		freeze(L, frozen[i]);
+		lua_setfield(L, g, frozen[i]);
+	}
 	/* what users see instead of the raw base functions */
 	lua_pushcfunction(L, sb_pcall);
 	lua_setfield(L, g, "pcall");

@@ -1,6 +1,7 @@
 /* rules: the Lua host of the rule engine. One lua_State per rules value,
  * reused for every object: a sandbox (base minus loaders, string, table,
- * math, utf8, dbx; undeclared globals are errors), an instruction limit and
+ * math, utf8, dbx, all read-only to rules; undeclared globals are errors),
+ * an instruction limit and
  * a memory limit reset per object, the trusted mantle (src/mantle.lua) that
  * knows where cluster specs, principals, paths, policy definitions and
  * storage locations sit in each kind and calls the user's hooks there.
