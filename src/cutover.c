@@ -44,9 +44,22 @@ static cJSON *partial_body(const kind_def *k, const char *id, const cJSON *resto
 	return b;
 }
 
-/* One side of one record: returns 0 done (or already done), -1 failed. */
+/* Records a failed record: 0 when recorded, -2 with *stop set when even
+ * that cannot be written (the run stops: see apply). */
+static int fail_rec(store *st, const kind_def *k, const char *key, const dbx_err *e, dbx_err *stop)
+{
+	if (!store_fail(st, "cutover", kind_name(k), key, e, stop))
+		return -1;
+	err_prefix(stop, "cutover stopped, the session cannot be written");
+	return -2;
+}
+
+/* One side of one record: returns 0 done (or already done), -1 failed
+ * (recorded in logs/), -2 when the session cannot be written (*stop says
+ * why: the run stops, the change made so far is redone harmlessly by a
+ * re-run). */
 static int apply(store *st, jsonl_out *done, ws *w, const kind_def *k, const cJSON *rec,
-		 const char *side, int dry_run, long *changed)
+		 const char *side, int dry_run, long *changed, dbx_err *stop)
 {
 	const char *key = jstr(rec, "key");
 	const char *id = jstr(rec, strcmp(side, "target") == 0 ? "target_id" : "source_id");
@@ -62,8 +75,7 @@ static int apply(store *st, jsonl_out *done, ws *w, const kind_def *k, const cJS
 	if (!id || !cJSON_IsObject(restore)) {
 		err_set(&e, ERR_PARSE, key, "cutover record without %s id or restore",
 			pause ? "source" : "target");
-		store_fail(st, "cutover", kind_name(k), key, &e);
-		return -1;
+		return fail_rec(st, k, key, &e, stop);
 	}
 	if (dry_run) {
 		const cJSON *m;
@@ -81,18 +93,19 @@ static int apply(store *st, jsonl_out *done, ws *w, const kind_def *k, const cJS
 	if (r < 0) {
 		err_prefix(&e, "%s %s \"%s\" in the %s", pause ? "pausing" : "un-pausing",
 			   k->singular, name ? name : key, side);
-		store_fail(st, "cutover", kind_name(k), dk, &e);
-		return -1;
+		return fail_rec(st, k, dk, &e, stop);
 	}
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "key", dk);
 	cJSON_AddStringToObject(d, "side", side);
 	cJSON_AddStringToObject(d, "id", id);
-	r = jsonl_out_put(done, d, &e);
+	r = jsonl_out_put(done, d, stop);
 	cJSON_Delete(d);
-	if (r < 0)
-		err_print(&e);
 	(*changed)++;
+	if (r < 0) {
+		err_prefix(stop, "cutover stopped, the session cannot be written");
+		return -2;
+	}
 	log_verbose("%s %s \"%s\" in the %s", pause ? "paused" : "restored", k->singular,
 		    name ? name : key, side);
 	return 0;
@@ -153,14 +166,21 @@ int cutover_run(const cutover_opts *o)
 		}
 		while ((rec = jsonl_in_next(in))) {
 			const char *kn = jstr(rec, "kind");
+			int r = 0;
 			if (kn && strcmp(kn, kind_name(k)) == 0) {
 				records++;
-				if (apply(st, done, tw, k, rec, "target", o->dry_run, &changed) < 0)
-					failed++;
-				else if (sw && apply(st, done, sw, k, rec, "source", o->dry_run, &changed) < 0)
+				r = apply(st, done, tw, k, rec, "target", o->dry_run, &changed, &err);
+				if (!r && sw)
+					r = apply(st, done, sw, k, rec, "source", o->dry_run, &changed, &err);
+				if (r)
 					failed++;
 			}
 			cJSON_Delete(rec);
+			if (r == -2) {
+				jsonl_in_close(in);
+				jsonl_out_abort(done);
+				goto out;
+			}
 		}
 		jsonl_in_close(in);
 		if (done && jsonl_out_close(done, &err) < 0) {

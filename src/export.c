@@ -243,6 +243,8 @@ struct exp_run {
 	blob_writer bw;
 	const char *phase;	/* "export", or "validation" (export_opts.phase) */
 	dbx_err fatal_err;
+	int dead;		/* a failure could not be recorded: stopped */
+	dbx_err dead_err;
 };
 
 enum fetch_what { F_GET, F_GET_MORE, F_PERMS, F_EXTRA, F_CONTENT };
@@ -293,6 +295,22 @@ static void count_skip(exp_kind *ek, const char *why)
 	ek->reasons[i].n++;
 }
 
+/* Records a failed object in logs/failed_<phase>_<kind>.jsonl. When even
+ * that cannot be written the run stops, as import does on its journal:
+ * nothing queued is sent any more and the run exits 1 with the reason. */
+static void exp_fail(exp_run *run, const char *kind, const char *key, const dbx_err *e)
+{
+	dbx_err ferr;
+
+	if (run->dead || !store_fail(run->st, run->phase, kind, key, e, &ferr))
+		return;
+	run->dead = 1;
+	run->dead_err = ferr;
+	err_prefix(&run->dead_err, "%s stopped, the session cannot be written", run->phase);
+	if (run->w)
+		http_abort(run->w, &run->dead_err);
+}
+
 /* A list-level failure (a page or a directory listing): logged under a key
  * that says so; 401 means the credentials were refused: fatal. */
 static void list_failed(exp_kind *ek, const char *what, const dbx_err *e)
@@ -304,7 +322,7 @@ static void list_failed(exp_kind *ek, const char *what, const dbx_err *e)
 		}
 		return;
 	}
-	store_fail(ek->run->st, ek->run->phase, ek->k->name, what, e);
+	exp_fail(ek->run, ek->k->name, what, e);
 	ek->failed++;
 	progress_tick(ek->prog, PROG_FAIL);
 }
@@ -398,7 +416,7 @@ static void flush_pending(exp_run *run)
 			e = j->err;
 		if (j->failed || !synced || jsonl_out_put(ek->out, rec, &e)) {
 			const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "key"));
-			store_fail(run->st, run->phase, ek->k->name, key ? key : "?", &e);
+			exp_fail(run, ek->k->name, key ? key : "?", &e);
 			ek->exported--;
 			ek->failed++;
 		}
@@ -504,7 +522,7 @@ static void obj_finish(exp_obj *o)
 failed:
 	snprintf(key, sizeof key, "%s", o->name ? o->name : o->id);
 	err_prefix(&o->err, "%s '%s'", k->singular, key);
-	store_fail(run->st, run->phase, k->name, key, &o->err);
+	exp_fail(run, k->name, key, &o->err);
 	ek->failed++;
 	progress_tick(ek->prog, PROG_FAIL);
 out:
@@ -766,8 +784,7 @@ static void obj_start(exp_kind *ek, cJSON *item)
 		char kb[KEY_MAX];
 		err_set(&e, ERR_PARSE, NULL, "listed %s has no usable \"%s\"", k->singular,
 			k->id_field ? k->id_field : k->key_field);
-		store_fail(ek->run->st, ek->run->phase, k->name,
-			   kind_key_of(k, item, kb, sizeof kb) ? kb : "(unnamed)", &e);
+		exp_fail(ek->run, k->name, kind_key_of(k, item, kb, sizeof kb) ? kb : "(unnamed)", &e);
 		ek->failed++;
 		progress_tick(ek->prog, PROG_FAIL);
 		cJSON_Delete(item);
@@ -1026,7 +1043,7 @@ static void tree_items(exp_kind *ek, const char *dir, cJSON *arr)
 			dbx_err e;
 			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
 				"listed object without path or object_type");
-			store_fail(ek->run->st, ek->run->phase, ek->k->name, path ? path : "(unnamed)", &e);
+			exp_fail(ek->run, ek->k->name, path ? path : "(unnamed)", &e);
 			ek->failed++;
 			progress_tick(ek->prog, PROG_FAIL);
 			cJSON_Delete(it);
@@ -1050,7 +1067,7 @@ static void tree_items(exp_kind *ek, const char *dir, cJSON *arr)
 			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
 				"the listing of %s names \"%s\", a path with a NUL byte: it cannot be "
 				"exported (rename it in the source workspace)", dir, shown);
-			store_fail(ek->run->st, ek->run->phase, ek->k->name, shown, &e);
+			exp_fail(ek->run, ek->k->name, shown, &e);
 			ek->failed++;
 			progress_tick(ek->prog, PROG_FAIL);
 			cJSON_Delete(it);
@@ -1061,7 +1078,7 @@ static void tree_items(exp_kind *ek, const char *dir, cJSON *arr)
 			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
 				"the listing of %s names %s, which is not a child of it (ignored)", dir,
 				path);
-			store_fail(ek->run->st, ek->run->phase, ek->k->name, path, &e);
+			exp_fail(ek->run, ek->k->name, path, &e);
 			ek->failed++;
 			progress_tick(ek->prog, PROG_FAIL);
 			cJSON_Delete(it);
@@ -1483,6 +1500,11 @@ int export_run(const export_opts *o)
 		goto out;
 	}
 	flush_pending(run);
+	if (run->dead) {
+		err = run->dead_err;
+		rc = 1;
+		goto out;
+	}
 	if (run->fatal) {
 		err = run->fatal_err;
 		err_prefix(&err, "the workspace refused the credentials");

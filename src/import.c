@@ -532,7 +532,9 @@ static void item_fail(item *it, const dbx_err *e)
 		say_plan(x, "fail", it, copy.msg);
 		return;
 	}
-	store_fail(x->st, "import", kind_name(it->k), it->key, &copy);
+	dbx_err ferr;
+	if (store_fail(x->st, "import", kind_name(it->k), it->key, &copy, &ferr))
+		stop_run(x, &ferr);
 }
 
 /* A journal (or cutover) write failed: the file system stops the run; a

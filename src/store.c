@@ -774,26 +774,31 @@ static const char *class_name(enum err_class c)
 	return (size_t)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
 }
 
-void store_fail(store *st, const char *phase, const char *kind, const char *key, const dbx_err *e)
+int store_fail(store *st, const char *phase, const char *kind, const char *key, const dbx_err *e,
+	       dbx_err *err)
 {
 	char path[PATH_MAX], ts[32], msg[sizeof e->msg + sizeof e->where + 4];
 	cJSON *rec = cJSON_CreateObject(), *er;
 	char *text = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
-	dbx_err ierr;
-	int fd = -1;
+	int fd = -1, rc = -1;
+	off_t end;
 
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	err_str(e, msg, sizeof msg);	/* redacted */
 	log_warn("%s %s '%s' failed: %s", phase, kind, key ? key : "?", msg);
-	if (check_name("phase", phase, &ierr) || check_name("kind", kind, &ierr) ||
-	    !store_path(st, path, sizeof path, "logs/failed_%s_%s.jsonl", phase, kind))
+	if (check_name("phase", phase, err) || check_name("kind", kind, err))
 		goto out;
+	if (!store_path(st, path, sizeof path, "logs/failed_%s_%s.jsonl", phase, kind)) {
+		err_set(err, ERR_IO, "logs/", "the path of failed_%s_%s.jsonl is too long", phase, kind);
+		goto out;
+	}
 	er = cJSON_CreateObject();
 	if (!rec || !er || !cJSON_AddItemToObject(rec, "error", er)) {
 		cJSON_Delete(er);
+		err_set(err, ERR_IO, path, "cannot record the failure: out of memory");
 		goto out;
 	}
 	cJSON_AddStringToObject(rec, "key", key ? key : "");
@@ -807,24 +812,39 @@ void store_fail(store *st, const char *phase, const char *kind, const char *key,
 		cJSON_AddBoolToObject(er, "maybe_applied", 1);
 	cJSON_AddStringToObject(er, "message", msg);
 	text = cJSON_PrintUnformatted(rec);
-	if (!text)
-		goto out;
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || cut_partial(fd, path, &ierr)) {
-		log_warn("%s: cannot record the failure: %s", path, strerror(errno));
+	if (!text) {
+		err_set(err, ERR_IO, path, "cannot record the failure: out of memory");
 		goto out;
 	}
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		io_err(err, path, "cannot record the failure");
+		goto out;
+	}
+	if (cut_partial(fd, path, err))
+		goto out;
+	end = lseek(fd, 0, SEEK_END);
 	{
 		size_t n = strlen(text);
 		text[n] = '\n';	/* replaces the NUL: written with its length */
-		if (write_all(fd, text, n + 1))
-			log_warn("%s: cannot record the failure: %s", path, strerror(errno));
+		if (write_all(fd, text, n + 1)) {
+			int saved = errno;
+			/* leave the file whole: no partial line behind (else the
+			 * next writer cuts it off) */
+			if (end >= 0 && ftruncate(fd, end))
+				log_verbose("%s: cannot cut the partial line: %s", path, strerror(errno));
+			errno = saved;
+			io_err(err, path, "cannot record the failure");
+			goto out;
+		}
 	}
+	rc = 0;
 out:
 	if (fd >= 0)
 		close(fd);
 	free(text);
 	cJSON_Delete(rec);
+	return rc;
 }
 
 /* ---- blobs ----

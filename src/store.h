@@ -93,8 +93,12 @@ char *store_slurp(const char *path, size_t *len);
 
 /* ---- failures ---- */
 /* Appends {"key","time","error":{...}} to logs/failed_<phase>_<kind>.jsonl
- * and logs it. Never fails the caller (an I/O error is logged). */
-void store_fail(store *st, const char *phase, const char *kind, const char *key, const dbx_err *e);
+ * and logs it (log_warn, always). Returns 0, or -1 with err (ERR_IO naming
+ * the file and the errno) when the record cannot be written: losing the
+ * record of a failure loses data, so callers stop the run on it. A partial
+ * line is cut off again: the file stays whole. */
+int store_fail(store *st, const char *phase, const char *kind, const char *key, const dbx_err *e,
+	       dbx_err *err);
 
 /* ---- blobs: payloads named by untrusted logical names ---- */
 /* Stores data under a file derived from `name` (a workspace path, say):

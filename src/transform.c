@@ -295,6 +295,7 @@ int cmd_transform(int argc, char **argv)
 			c.objects++;
 			if (rules_apply(r, kind_singular(k), line, len, flags, &out, &err)) {
 				char key[512];
+				dbx_err ferr;
 				key_of_line(line, len, key, sizeof key);
 				if (err.cls != ERR_RULE)
 					err_prefix(&err, "%s:%ld", jsonl_in_path(in), jsonl_in_line(in));
@@ -303,10 +304,15 @@ int cmd_transform(int argc, char **argv)
 				c.failed++;
 				if (err.cls == ERR_RULE)
 					c.rule_failed++;
-				if (dry)
+				if (dry) {
 					fprintf(stderr, "dbxmig: %s\n", err.msg);
-				else
-					store_fail(st, "transform", name, key, &err);
+				} else if (store_fail(st, "transform", name, key, &err, &ferr)) {
+					/* the failure cannot be recorded: stop, as for mapped/ */
+					err_prefix(&ferr, "transform stopped, the session cannot be written");
+					err_print(&ferr);
+					rc = 1;
+					break;
+				}
 				continue;
 			}
 			c.changed += out.changed;

@@ -2,6 +2,7 @@
  * line cut off and reported), corrupt lines skipped with file:line, atomic
  * rewrite, failure log, and blob names that try to escape or collide. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -284,7 +285,7 @@ static void test_rewrite_atomic(void **state)
 static void test_fail_log(void **state)
 {
 	store *st = open_store();
-	dbx_err e;
+	dbx_err e, fe;
 	char p[PATH_MAX], *text;
 	cJSON *r;
 
@@ -293,8 +294,8 @@ static void test_fail_log(void **state)
 	err_set(&e, ERR_HTTP, "POST /api/2.1/jobs/create", "bad token dapiSECRET123");
 	e.http_status = 400;
 	snprintf(e.error_code, sizeof e.error_code, "INVALID_PARAMETER_VALUE");
-	store_fail(st, "import", "jobs", "nightly", &e);
-	store_fail(st, "import", "jobs", "other", &e);
+	assert_int_equal(store_fail(st, "import", "jobs", "nightly", &e, &fe), 0);
+	assert_int_equal(store_fail(st, "import", "jobs", "other", &e, &fe), 0);
 	store_path(st, p, sizeof p, "logs/failed_import_jobs.jsonl");
 	text = slurp(p);
 	assert_null(strstr(text, "dapiSECRET123"));
@@ -306,6 +307,13 @@ static void test_fail_log(void **state)
 			    "INVALID_PARAMETER_VALUE");
 	cJSON_Delete(r);
 	assert_non_null(strstr(text, "\"other\""));
+	/* a failure that cannot be recorded is an error naming the file */
+	store_path(st, p, sizeof p, "logs/failed_import_clusters.jsonl");
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(store_fail(st, "import", "clusters", "c1", &e, &fe), -1);
+	assert_int_equal(fe.cls, ERR_IO);
+	assert_non_null(strstr(fe.where, "failed_import_clusters.jsonl"));
+	assert_non_null(strstr(fe.msg, strerror(EISDIR)));
 	store_close(st);
 }
 
