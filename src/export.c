@@ -458,6 +458,17 @@ static void obj_finish(exp_obj *o)
 	}
 	if (k->finish)
 		k->finish(o->obj);
+	{
+		/* a "\u0000" in the reply (read as HTTP_NUL_MARK): no request
+		 * could carry the object to the target as it is */
+		char where[600];
+		if (http_nul_find(o->obj, where, sizeof where)) {
+			err_set(&o->err, ERR_PARSE, NULL, "%s holds a NUL byte (\\u0000), which the target "
+				"cannot be given: not exported (fix it in the source workspace)",
+				where[0] ? where : "the object");
+			goto failed;
+		}
+	}
 
 	kk = kind_key_of(k, o->obj, kb, sizeof kb);
 	if (!kk && k->key_unique) {
@@ -520,7 +531,7 @@ static void obj_finish(exp_obj *o)
 	progress_tick(ek->prog, PROG_OK);
 	goto out;
 failed:
-	snprintf(key, sizeof key, "%s", o->name ? o->name : o->id);
+	http_nul_shown(o->name ? o->name : o->id, key, sizeof key);
 	err_prefix(&o->err, "%s '%s'", k->singular, key);
 	exp_fail(run, k->name, key, &o->err);
 	ek->failed++;
@@ -1053,16 +1064,7 @@ static void tree_items(exp_kind *ek, const char *dir, cJSON *arr)
 			/* "\u0000" in the listing: no file, blob or API call can
 			 * name it; named with the NUL escaped */
 			char shown[2048];
-			size_t o = 0, ml = strlen(HTTP_NUL_MARK);
-			for (const char *q = path; *q && o + 7 < sizeof shown;) {
-				if (strncmp(q, HTTP_NUL_MARK, ml) == 0) {
-					memcpy(shown + o, "\\u0000", 6);
-					o += 6;
-					q += ml;
-				} else
-					shown[o++] = *q++;
-			}
-			shown[o] = '\0';
+			http_nul_shown(path, shown, sizeof shown);
 			dbx_err e;
 			err_set(&e, ERR_PARSE, "GET /api/2.0/workspace/list",
 				"the listing of %s names \"%s\", a path with a NUL byte: it cannot be "

@@ -43,6 +43,7 @@ typedef struct req {
 	long retry_after_s;	/* -1: none */
 	long long sent_at;
 	char errbuf[CURL_ERROR_SIZE];
+	char *nul;		/* why it is never sent (it names a NUL: see http_submit) */
 } req;
 
 struct ws {
@@ -495,6 +496,7 @@ static void req_free(req *r)
 	free(r->query);
 	free(r->body);
 	free(r->buf);
+	free(r->nul);
 	free(r);
 }
 
@@ -550,6 +552,25 @@ int http_submit(ws *w, const char *method, const char *path, const char *query,
 	if (!r->method || !r->path || (query && *query && !r->query) || (body && !r->body)) {
 		req_free(r);
 		return -1;
+	}
+	/* A string with the mark of a NUL (a reply's "\u0000" that made its
+	 * way into a session, by hand or by a bug) is never sent: the target
+	 * would get U+10FFFF where the source had a NUL. start() fails it. */
+	{
+		char where[600], msg[800];
+		int bad = 0;
+		if (strstr(path, HTTP_NUL_MARK) || (query && strstr(query, HTTP_NUL_MARK))) {
+			snprintf(msg, sizeof msg, "the URL names a NUL byte (\\u0000)");
+			bad = 1;
+		} else if (body && http_nul_find(body, where, sizeof where)) {
+			snprintf(msg, sizeof msg, "%s in the request body holds a NUL byte (\\u0000)",
+				 where[0] ? where : "the body");
+			bad = 1;
+		}
+		if (bad && !(r->nul = strdup(msg))) {
+			req_free(r);
+			return -1;
+		}
 	}
 	r->flags = flags;
 	r->cb = cb;
@@ -653,6 +674,12 @@ static int start(ws *w, req *r, dbx_err *err)
 	char *url;
 	size_t n = strlen(w->prof.host) + strlen(r->path) + (r->query ? strlen(r->query) : 0) + 2;
 
+	if (r->nul) {
+		char shown[1024];
+		return err_set(err, ERR_PARSE, NULL, "%s %s: %s: not sent", r->method,
+			       http_nul_shown(r->path, shown, sizeof shown), r->nul);
+	}
+
 	if (w->prof.auth == AUTH_OAUTH_M2M && now_ms() >= w->token_expires - 60000) {
 		if (oauth_fetch(w, err))
 			return -1;
@@ -745,6 +772,78 @@ static void deliver(ws *w, req *r, cJSON *json, const dbx_err *e)
 	else
 		cJSON_Delete(json);
 	req_free(r);
+}
+
+char *http_nul_shown(const char *s, char *out, size_t size)
+{
+	size_t o = 0, ml = sizeof HTTP_NUL_MARK - 1;
+
+	if (!size)
+		return out;
+	for (const char *q = s; *q;) {
+		if (strncmp(q, HTTP_NUL_MARK, ml) == 0) {
+			if (o + 6 >= size)
+				break;
+			memcpy(out + o, "\\u0000", 6);
+			o += 6;
+			q += ml;
+		} else {
+			if (o + 1 >= size)
+				break;
+			out[o++] = *q++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Appends s to path[0..*len) (NUL-terminated), cut at size. */
+static void path_add(char *path, size_t size, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n >= size)
+		n = size - 1 - *len;
+	memcpy(path + *len, s, n);
+	*len += n;
+	path[*len] = '\0';
+}
+
+/* The walk of http_nul_find: path[0..len) is where j sits. */
+static int nul_walk(const cJSON *j, char *path, size_t size, size_t len)
+{
+	const cJSON *c;
+	size_t i = 0;
+
+	if (cJSON_IsString(j))
+		return j->valuestring && strstr(j->valuestring, HTTP_NUL_MARK) != NULL;
+	if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+		return 0;
+	cJSON_ArrayForEach(c, j) {
+		char piece[600], shown[560];
+		size_t n = len;
+		if (cJSON_IsArray(j)) {
+			snprintf(piece, sizeof piece, "[%zu]", i++);
+		} else {
+			const char *k = c->string ? c->string : "";
+			int plain = *k && !strpbrk(k, ".[]\" ") && !strstr(k, HTTP_NUL_MARK);
+			http_nul_shown(k, shown, sizeof shown);
+			snprintf(piece, sizeof piece, plain ? "%s%s" : "%s[\"%s\"]", plain && len ? "." : "", shown);
+		}
+		path_add(path, size, &n, piece);
+		if ((c->string && strstr(c->string, HTTP_NUL_MARK)) || nul_walk(c, path, size, n))
+			return 1;
+		path[len] = '\0';
+	}
+	return 0;
+}
+
+int http_nul_find(const cJSON *j, char *path, size_t size)
+{
+	if (!size)
+		return 0;
+	path[0] = '\0';
+	return nul_walk(j, path, size, 0);
 }
 
 cJSON *http_parse_reply(const char *body, size_t len)

@@ -93,10 +93,20 @@ void http_abort(ws *w, const dbx_err *e);
 /* A NUL inside a JSON string of a reply ("\u0000") cannot live in a C
  * string: cJSON would cut the string there without a word. Replies are
  * parsed with every such escape read as U+10FFFF (a noncharacter, never a
- * real name), so a caller can tell and refuse the object. */
+ * real name), so a caller can tell and refuse the object (export fails
+ * any object holding it; http_submit never sends it). */
 #define HTTP_NUL_MARK "\xF4\x8F\xBF\xBF"
 /* Parses a reply body the same way (NULL when it is not valid JSON). */
 cJSON *http_parse_reply(const char *body, size_t len);
+/* 1 when a key or a string anywhere in j holds HTTP_NUL_MARK; path gets
+ * the first such place as a JSON path ("settings.name", "tags[\"a b\"]",
+ * "" for j itself; cut to size). Requests are checked with it too: one
+ * whose URL or body holds the mark is never sent (its callback gets an
+ * ERR_PARSE saying where), so no NUL read from a reply reaches a target. */
+int http_nul_find(const cJSON *j, char *path, size_t size);
+/* Copies s into out (size bytes, always terminated) with each
+ * HTTP_NUL_MARK written as the six characters \u0000; returns out. */
+char *http_nul_shown(const char *s, char *out, size_t size);
 
 /* URL-escapes s into a new string (caller frees). */
 char *http_escape(const char *s);

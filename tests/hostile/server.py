@@ -10,7 +10,9 @@ Every /api call gets the MODE's answer:
   hugechunked 200 streaming 64 MB, chunked, no length announced
   hang        accepts, reads the request, never answers
   paths       a workspace whose listing has hostile paths (.., NUL, a
-              4,000-character name, a Unicode NFC/NFD pair)"""
+              4,000-character name, a Unicode NFC/NFD pair)
+  nul         jobs and clusters with "\\u0000" in a name, an object key
+              and a spark_conf value, beside clean ones"""
 import base64, json, socket, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
@@ -25,6 +27,17 @@ PATHS = {
     "/Shared/cafe\u0301": "content-nfd",
     "/Shared/..": "just-dotdot",
 }
+NUL_JOBS = [
+    {"job_id": 1, "settings": {"name": "plain", "max_concurrent_runs": 1}},
+    {"job_id": 2, "settings": {"name": "nul\u0000name", "max_concurrent_runs": 1}},
+    {"job_id": 3, "settings": {"name": "tagged", "tags": {"k\u0000ey": "v"}}},
+]
+NUL_CLUSTERS = [
+    {"cluster_id": "0101-ok", "cluster_name": "ok", "spark_version": "14.3.x-scala2.12",
+     "node_type_id": "i3.xlarge", "num_workers": 1, "spark_conf": {"spark.a": "1"}},
+    {"cluster_id": "0101-conf", "cluster_name": "conf", "spark_version": "14.3.x-scala2.12",
+     "node_type_id": "i3.xlarge", "num_workers": 1, "spark_conf": {"spark.x": "a\u0000b"}},
+]
 
 
 class H(BaseHTTPRequestHandler):
@@ -92,6 +105,22 @@ class H(BaseHTTPRequestHandler):
         if MODE == "hang":
             time.sleep(3600)
             return
+        if MODE == "nul":
+            if u.path.endswith("/jobs/list"):
+                return self.send(200, json.dumps({"jobs": NUL_JOBS, "has_more": False}))
+            if u.path.endswith("/jobs/get"):
+                j = [j for j in NUL_JOBS if str(j["job_id"]) == q.get("job_id", [""])[0]]
+                return self.send(200, json.dumps(j[0])) if j else self.send(404, json.dumps(
+                    {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "no such job"}))
+            if u.path.endswith("/clusters/list"):
+                return self.send(200, json.dumps({"clusters": NUL_CLUSTERS}))
+            if u.path.endswith("/clusters/get"):
+                c = [c for c in NUL_CLUSTERS if c["cluster_id"] == q.get("cluster_id", [""])[0]]
+                return self.send(200, json.dumps(c[0])) if c else self.send(404, json.dumps(
+                    {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "no such cluster"}))
+            if u.path.startswith("/api/2.0/permissions/"):
+                return self.send(200, json.dumps({"access_control_list": []}))
+            return self.send(200, "{}")
         # paths
         if u.path == "/api/2.0/workspace/list":
             p = q.get("path", ["/"])[0]

@@ -781,6 +781,35 @@ static void test_parse_error_robust(void **state)
 	}
 }
 
+/* "\u0000" in a reply is read as the mark; http_nul_find says where it
+ * is (keys too), http_nul_shown writes it back as \u0000. */
+static void test_nul_mark(void **state)
+{
+	static const char body[] = "{\"a\": {\"b c\": [\"x\", \"y\\u0000z\"]}, \"k\\u0000\": 1, \"ok\": \"\\\\u0000\"}";
+	cJSON *j = http_parse_reply(body, sizeof body - 1), *a;
+	char path[64], shown[64];
+
+	(void)state;
+	assert_non_null(j);
+	a = cJSON_GetObjectItemCaseSensitive(j, "a");
+	assert_int_equal(http_nul_find(a, path, sizeof path), 1);
+	assert_string_equal(path, "[\"b c\"][1]");
+	assert_int_equal(http_nul_find(j, path, sizeof path), 1);
+	assert_string_equal(path, "a[\"b c\"][1]");
+	cJSON_DeleteItemFromObjectCaseSensitive(j, "a");
+	assert_int_equal(http_nul_find(j, path, sizeof path), 1);
+	assert_string_equal(path, "[\"k\\u0000\"]");
+	/* an escaped backslash before u0000 is text, not a NUL */
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "ok")), "\\u0000");
+	cJSON_DeleteItemFromObjectCaseSensitive(j, "k" HTTP_NUL_MARK);
+	assert_int_equal(http_nul_find(j, path, sizeof path), 0);
+	assert_string_equal(http_nul_shown("a" HTTP_NUL_MARK "b" HTTP_NUL_MARK, shown, sizeof shown),
+			    "a\\u0000b\\u0000");
+	/* cut, never overflowing */
+	assert_int_equal(strlen(http_nul_shown("0123456789" HTTP_NUL_MARK, shown, 12)), 10);
+	cJSON_Delete(j);
+}
+
 static void test_escape(void **state)
 {
 	char *s = http_escape("/Users/a b@x.com/ü&=?");
@@ -813,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_parse_error),
 		cmocka_unit_test(test_parse_error_robust),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_nul_mark),
 	};
 	log_set_level(LOG_ERROR);
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
