@@ -263,8 +263,6 @@ static int sb_newindex(lua_State *L)
  * writes; the real tables stay reachable only to C and the trusted mantle,
  * which took what it calls before any rule file ran. */
 
-static char frozen_key;	/* registry: proxy -> its name (weak keys) */
-
 /* Pushes "FILE:LINE: " of the innermost Lua function on the stack (the
  * rule line, also when the write comes through table.insert), or "". */
 static void push_rule_where(lua_State *L)
@@ -331,6 +329,22 @@ static int frozen_pairs(lua_State *L)
 	return 3;
 }
 
+/* Takes the __newindex function at the top of the stack; leaves in its
+ * place an empty proxy table and above it the proxy's metatable, not yet
+ * set: reads go to the table at index real, writes to that function, and
+ * it is locked. The caller adds what else it needs and sets it. */
+static void push_proxy(lua_State *L, int real)
+{
+	lua_newtable(L);	/* the proxy */
+	lua_createtable(L, 0, 4);
+	lua_rotate(L, -3, 2);	/* proxy, metatable, __newindex */
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, real);
+	lua_setfield(L, -2, "__index");
+	lua_pushliteral(L, "locked");
+	lua_setfield(L, -2, "__metatable");
+}
+
 /* Replaces the table at the top of the stack with its read-only proxy,
  * named name ("string", "dbx.json"); its table fields first, in place. */
 static void freeze(lua_State *L, const char *name)
@@ -351,25 +365,30 @@ static void freeze(lua_State *L, const char *name)
 		}
 		lua_pop(L, 1);
 	}
-	lua_newtable(L);	/* the proxy */
-	lua_createtable(L, 0, 4);
-	lua_pushvalue(L, real);
-	lua_setfield(L, -2, "__index");
 	lua_pushstring(L, name);
 	lua_pushcclosure(L, frozen_newindex, 1);
-	lua_setfield(L, -2, "__newindex");
+	push_proxy(L, real);
 	lua_pushvalue(L, real);
 	lua_pushcclosure(L, frozen_pairs, 1);
 	lua_setfield(L, -2, "__pairs");
-	lua_pushliteral(L, "locked");
-	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &frozen_key);
-	lua_pushvalue(L, -2);
-	lua_pushstring(L, name);
-	lua_rawset(L, -3);
-	lua_pop(L, 1);
 	lua_replace(L, real);
+}
+
+/* The name of the library whose proxy is at idx (see freeze), or NULL
+ * when it is not one: its __newindex is frozen_newindex, holding it. */
+static const char *frozen_name(lua_State *L, int idx)
+{
+	const char *name = NULL;
+
+	if (!lua_getmetatable(L, idx))
+		return NULL;
+	lua_pushliteral(L, "__newindex");
+	/* raw: a rule's metatable may have a metatable of its own */
+	if (lua_rawget(L, -2) == LUA_TFUNCTION && lua_tocfunction(L, -1) == frozen_newindex &&
+	    lua_getupvalue(L, -1, 1))
+		name = lua_tostring(L, -1);	/* left on the stack: stays alive */
+	return name;
 }
 
 /* pcall(f, ...) as in Lua, except that a limit error cannot be caught. */
@@ -429,6 +448,7 @@ static int sb_xpcall(lua_State *L)
 static int sb_rawset(lua_State *L)
 {
 	rules *r = get_rules(L);
+	const char *name;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checkany(L, 2);
@@ -436,10 +456,8 @@ static int sb_rawset(lua_State *L)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->proxy_ref);
 	if (lua_rawequal(L, 1, -1))
 		return luaL_error(L, "rawset on _G is not allowed");
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &frozen_key);
-	lua_pushvalue(L, 1);
-	if (lua_rawget(L, -2) == LUA_TSTRING)
-		return frozen_error(L, lua_tostring(L, -1), 2);
+	if ((name = frozen_name(L, 1)) != NULL)
+		return frozen_error(L, name, 2);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 1;
@@ -525,12 +543,6 @@ static int setup(lua_State *L)
 	r->mantle_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pop(L, 1);	/* dbx */
 	/* the mantle has taken what it needs: the libraries go read-only */
-	lua_newtable(L);
-	lua_newtable(L);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &frozen_key);
 	for (i = 0; frozen[i]; i++) {
 		lua_getfield(L, g, frozen[i]);
 		freeze(L, frozen[i]);
@@ -548,15 +560,9 @@ static int setup(lua_State *L)
 	lua_pushcfunction(L, dbxlib_print);
 	lua_setfield(L, g, "print");
 	/* the users' _G: empty, reads through, refuses writes */
-	lua_newtable(L);
-	lua_newtable(L);
-	lua_pushvalue(L, g);
-	lua_setfield(L, -2, "__index");
 	lua_pushvalue(L, g);
 	lua_pushcclosure(L, sb_newindex, 1);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushliteral(L, "locked");
-	lua_setfield(L, -2, "__metatable");
+	push_proxy(L, g);
 	lua_setmetatable(L, -2);
 	/* _G names the proxy; a missing name raises */
 	lua_pushvalue(L, -1);

@@ -6,6 +6,7 @@
 # errno, write nothing half, and once space is back the same command
 # completes, recording the failure.
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/hostile/hostile.sh"
 command -v python3 >/dev/null || { ok "# SKIP no python3"; done_testing; }
 cc -shared -fPIC -o enospc.so "$ROOT/tests/fault/enospc.c" -ldl || { nok "build the ENOSPC shim"; done_testing; }
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
@@ -19,6 +20,14 @@ whole() {	# every line of every JSONL file of the session parses, nothing .tmp i
 		jq -c . "$f" >/dev/null 2>&1 || { echo "# broken: $f"; return 1; }
 	done
 	[ -z "$(find "$T/migration/$1" -name '*.tmp')" ] || { echo "# left: $(find "$T/migration/$1" -name '*.tmp')"; return 1; }
+}
+stopped() {	# PHASE SESSION KIND: the checks after a run whose failure log was full
+	check "$1: the failure cannot be recorded: exit 1 (got $rc)" test "$rc" = 1
+	check "... '$1 stopped', naming the file" grep -q "migration/$2/logs/failed_$1_$3.jsonl: $1 stopped" err.txt
+	check "... and the errno" grep -q "No space left on device" err.txt
+	sed -n '1,2s/^/# /p' err.txt
+	check "... the failure log is whole (empty)" test ! -s "migration/$2/logs/failed_$1_$3.jsonl"
+	check "... every session file is whole" whole "$2"
 }
 jobs() {	# N [BAD]: N jobs; job BAD refers to a cluster that is nowhere
 	i=1
@@ -39,13 +48,8 @@ session() {	# ID PHASE: a session with 5 jobs in PHASE/ (job 3 bad)
 session t export
 printf 'return { job = function(j) if j.settings.name == "j3" then error("j3 is bad") end end }\n' >r.lua
 full t "$DBXMIG" transform --session t --rules r.lua >out.txt 2>err.txt; rc=$?
-check "transform: the failure cannot be recorded: exit 1 (got $rc)" test "$rc" = 1
-check "... 'transform stopped', naming the file" grep -q "migration/t/logs/failed_transform_jobs.jsonl: transform stopped" err.txt
-check "... and the errno" grep -q "No space left on device" err.txt
-sed -n '1,2s/^/# /p' err.txt
+stopped transform t jobs
 check "... mapped/ was not written (no half result)" test ! -e migration/t/mapped/jobs.jsonl
-check "... the failure log is whole (empty)" test ! -s migration/t/logs/failed_transform_jobs.jsonl
-check "... every session file is whole" whole t
 expect_exit 3 "transform again with space: exit 3 (the rule error)" "$DBXMIG" transform --session t --rules r.lua
 check "... the failure is recorded" grep -q "j3 is bad" migration/t/logs/failed_transform_jobs.jsonl
 check "... the other 4 jobs are mapped" test "$(wc -l <migration/t/mapped/jobs.jsonl)" = 4
@@ -57,12 +61,7 @@ export DATABRICKS_HOST=$dst_URL DATABRICKS_TOKEN=t
 unset DATABRICKS_CONFIG_FILE DATABRICKS_CONFIG_PROFILE
 session i mapped
 full i "$DBXMIG" import --session i --parallel 1 --rate-limit 0 >out.txt 2>err.txt; rc=$?
-check "import: the failure cannot be recorded: exit 1 (got $rc)" test "$rc" = 1
-check "... 'import stopped', naming the file" grep -q "migration/i/logs/failed_import_jobs.jsonl: import stopped" err.txt
-check "... and the errno" grep -q "No space left on device" err.txt
-sed -n '1,2s/^/# /p' err.txt
-check "... the failure log is whole (empty)" test ! -s migration/i/logs/failed_import_jobs.jsonl
-check "... every session file is whole" whole i
+stopped import i jobs
 n1=$(curl -sf "$dst_URL/__fake/state" | jq '.jobs | length')
 check "... the jobs after it were not sent ($n1 created)" test "$n1" -le 2
 expect_exit 1 "import again with space: exit 1 (job 3 still fails)" "$DBXMIG" import --session i --rate-limit 0
@@ -73,19 +72,10 @@ check "... the other 4 jobs are in the target, once each" \
 check "... every session file is whole" whole i
 
 # ---- export: a workspace path with a NUL byte fails its object ----
-python3 "$ROOT/tests/hostile/server.py" paths >srv.out 2>srv.err &
-_fake_pids="$_fake_pids $!"
-i=0 URL=
-while [ $i -lt 200 ] && [ -z "$URL" ]; do
-	URL=$(sed -n "s/^listening on //p" srv.out 2>/dev/null); sleep 0.05; i=$((i + 1)); done
+start_hostile paths
 export DATABRICKS_HOST=$URL
 full e "$DBXMIG" export --session e --only workspace --cloud aws >out.txt 2>err.txt; rc=$?
-check "export: the failure cannot be recorded: exit 1 (got $rc)" test "$rc" = 1
-check "... 'export stopped', naming the file" grep -q "migration/e/logs/failed_export_workspace.jsonl: export stopped" err.txt
-check "... and the errno" grep -q "No space left on device" err.txt
-sed -n '1,2s/^/# /p' err.txt
-check "... the failure log is whole (empty)" test ! -s migration/e/logs/failed_export_workspace.jsonl
-check "... every session file is whole" whole e
+stopped export e workspace
 expect_exit 1 "export again with space: exit 1 (the NUL path still fails)" \
 	"$DBXMIG" export --session e --only workspace --cloud aws
 check "... the failure is recorded" grep -qF '/Shared/nul\\u0000byte' migration/e/logs/failed_export_workspace.jsonl

@@ -6,16 +6,13 @@
 # gives a finished run with failures (1), memory stays bounded, and the
 # session keeps nothing half-written.
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/hostile/hostile.sh"
 command -v python3 >/dev/null || { ok "# SKIP no python3"; done_testing; }
 
 # fast retries and a short timeout: the suite must stay quick
 export DBXMIG_RETRY_BASE_MS=1 DBXMIG_TIMEOUT_MS=5000
 serve() {	# MODE: starts the hostile server, sets URL
-	python3 "$ROOT/tests/hostile/server.py" "$1" >"srv.$1.out" 2>"srv.$1.err" &
-	_fake_pids="$_fake_pids $!"
-	i=0 URL=
-	while [ $i -lt 200 ] && [ -z "$URL" ]; do
-		URL=$(sed -n "s/^listening on //p" "srv.$1.out" 2>/dev/null); sleep 0.05; i=$((i + 1)); done
+	start_hostile "$1"
 	export DATABRICKS_HOST=$URL DATABRICKS_TOKEN=hostile-tok
 }
 unset DATABRICKS_CONFIG_FILE DATABRICKS_CONFIG_PROFILE

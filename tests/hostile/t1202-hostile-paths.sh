@@ -5,14 +5,11 @@
 # spellings of "café" stay two objects with their own contents; whatever
 # cannot be stored is a failure naming the path, never a crash.
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/hostile/hostile.sh"
 command -v python3 >/dev/null || { ok "# SKIP no python3"; done_testing; }
 export DBXMIG_RETRY_BASE_MS=1
 
-python3 "$ROOT/tests/hostile/server.py" paths >srv.out 2>srv.err &
-_fake_pids="$_fake_pids $!"
-i=0 URL=
-while [ $i -lt 200 ] && [ -z "$URL" ]; do
-	URL=$(sed -n "s/^listening on //p" srv.out 2>/dev/null); sleep 0.05; i=$((i + 1)); done
+start_hostile paths
 export DATABRICKS_HOST=$URL DATABRICKS_TOKEN=t
 unset DATABRICKS_CONFIG_FILE DATABRICKS_CONFIG_PROFILE
 rm -f /tmp/dbxmig-hostile-escape*

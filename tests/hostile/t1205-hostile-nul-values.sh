@@ -6,14 +6,11 @@
 # And import never sends the mark that stands for the NUL (U+10FFFF), not
 # even from a hand-edited session.
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/hostile/hostile.sh"
 command -v python3 >/dev/null || { ok "# SKIP no python3"; done_testing; }
 export DBXMIG_RETRY_BASE_MS=1
 
-python3 "$ROOT/tests/hostile/server.py" nul >srv.out 2>srv.err &
-_fake_pids="$_fake_pids $!"
-i=0 URL=
-while [ $i -lt 200 ] && [ -z "$URL" ]; do
-	URL=$(sed -n "s/^listening on //p" srv.out 2>/dev/null); sleep 0.05; i=$((i + 1)); done
+start_hostile nul
 unset DATABRICKS_CONFIG_FILE DATABRICKS_CONFIG_PROFILE
 MARK=$(printf '\364\217\277\277')	# U+10FFFF, the mark a reply's \u0000 is read as
 DATABRICKS_HOST=$URL DATABRICKS_TOKEN=t "$DBXMIG" export --session n --only jobs,clusters --cloud aws >out.txt 2>err.txt
