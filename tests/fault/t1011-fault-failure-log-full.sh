@@ -1,8 +1,8 @@
 #!/bin/sh
 # The disk is full exactly where failed objects are recorded
 # (logs/failed_*.jsonl; the ENOSPC shim of t1009 on that path prefix): a
-# failure that cannot be recorded is data lost, so transform, import and
-# export stop at once with exit 1 and a message naming the file and the
+# failure that cannot be recorded is data lost, so transform, import,
+# cutover and export stop at once with exit 1 and a message naming the file and the
 # errno, write nothing half, and once space is back the same command
 # completes, recording the failure.
 . "$(dirname "$0")/../lib.sh"
@@ -70,6 +70,18 @@ curl -sf "$dst_URL/__fake/state" >state.json
 check "... the other 4 jobs are in the target, once each" \
 	test "$(jq -r '[.jobs[].settings.name] | sort | join(",")' state.json)" = "j1,j2,j4,j5"
 check "... every session file is whole" whole i
+
+# ---- cutover: records without the target's id ----
+mkdir -p migration/c/import
+printf '{"source":{"cloud":"azure"}}\n' >migration/c/session.json
+for j in j1 j2; do
+	printf '{"key":"%s","kind":"jobs","source_id":"1","name":"%s","restore":{"schedule":{"pause_status":"UNPAUSED"}}}\n' $j $j
+done >migration/c/import/cutover.jsonl
+full c "$DBXMIG" cutover --session c >out.txt 2>err.txt; rc=$?
+stopped cutover c jobs
+check "... the second record was not tried" sh -c '! grep -q "j2" err.txt'
+expect_exit 1 "cutover again with space: exit 1 (both records fail)" "$DBXMIG" cutover --session c
+check "... both failures are recorded" test "$(wc -l <migration/c/logs/failed_cutover_jobs.jsonl)" = 2
 
 # ---- export: a workspace path with a NUL byte fails its object ----
 start_hostile paths
