@@ -1,11 +1,11 @@
 /* rules: the Lua host of the rule engine. One lua_State per rules value,
  * reused for every object: a sandbox (base minus loaders, string, table,
  * math, utf8, dbx, all read-only to rules; undeclared globals are errors),
- * an instruction limit and
- * a memory limit reset per object, the trusted mantle (src/mantle.lua) that
- * knows where cluster specs, principals, paths, policy definitions and
- * storage locations sit in each kind and calls the user's hooks there.
- * The rule API itself is documented in docs/RULES.md. */
+ * an instruction limit and a memory limit reset per object, the trusted
+ * mantle (src/mantle.lua) that knows where cluster specs, principals,
+ * paths, policy definitions and storage locations sit in each kind and
+ * calls the user's hooks there. The rule API itself is documented in
+ * docs/RULES.md. */
 #ifndef DBX_RULES_H
 #define DBX_RULES_H
 
