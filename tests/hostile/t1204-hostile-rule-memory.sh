@@ -7,7 +7,7 @@
 # How fast that is, is bench/transform.sh's business: no timing here.
 . "$(dirname "$0")/../lib.sh"
 
-N=6
+N=4
 S=migration/m
 mkdir -p $S/export
 printf '{"source":{"cloud":"azure"}}\n' >$S/session.json
@@ -39,7 +39,7 @@ check "each of the $N jobs is logged as failed" test "$(wc -l <$F 2>/dev/null)" 
 check "... each with the memory-limit message" \
 	test "$(grep -c 'memory limit of 4 MB exceeded (--rule-memory)' $F)" = $N
 check "... naming the rule file and the object" \
-	test "$(grep -c 'hoard.lua: job [1-6] (\\"job-[1-6]\\"): memory limit' $F)" = $N
+	test "$(grep -c 'hoard.lua: job [1-4] (\\"job-[1-4]\\"): memory limit' $F)" = $N
 check "the run finished: the cluster is transformed" grep -q '"seen":true' $S/mapped/clusters.jsonl
 check "no job was written as mapped" test ! -s $S/mapped/jobs.jsonl
 check "stderr sums it up" grep -q "memory limit" err.txt
