@@ -486,8 +486,6 @@ static int setup(lua_State *L)
 {
 	rules *r = lua_touserdata(L, 1);
 	static const char *const removed[] = { "dofile", "loadfile", "load", "collectgarbage", "require", NULL };
-	/* every table among the globals but _G (made a proxy below) */
-	static const char *const frozen[] = { LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, LUA_UTF8LIBNAME, "dbx", NULL };
 	dbx_err *err = lua_touserdata(L, 2);
 	int i, g;
 
@@ -542,11 +540,20 @@ static int setup(lua_State *L)
 		return lua_error(L);
 	r->mantle_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pop(L, 1);	/* dbx */
-	/* the mantle has taken what it needs: the libraries go read-only */
-	for (i = 0; frozen[i]; i++) {
-		lua_getfield(L, g, frozen[i]);
-		freeze(L, frozen[i]);
-		lua_setfield(L, g, frozen[i]);
+	/* the mantle has taken what it needs: the libraries go read-only,
+	 * every table among the globals (string, table, math, utf8, dbx)
+	 * but _G, which becomes the users' proxy below */
+	lua_pushnil(L);
+	while (lua_next(L, g)) {
+		if (lua_type(L, -1) == LUA_TTABLE && lua_type(L, -2) == LUA_TSTRING &&
+		    strcmp(lua_tostring(L, -2), "_G") != 0) {
+			freeze(L, lua_tostring(L, -2));
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, g);	/* replacing a value keeps lua_next valid */
+		} else {
+			lua_pop(L, 1);
+		}
 	}
 	/* what users see instead of the raw base functions */
 	lua_pushcfunction(L, sb_pcall);
