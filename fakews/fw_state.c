@@ -184,6 +184,17 @@ static void draw_id(fw_state *s, fw_id_shape shape, char *buf, size_t n)
 	}
 }
 
+/* Whether any collection holds ID: a drawn id names one object of the
+ * whole workspace, also after a restart from a dump under the same
+ * --random-seed, which draws the same ids again for other kinds. */
+static int id_taken(fw_state *s, const char *id)
+{
+	for (int i = 0; i < FW_NCOLL; i++)
+		if (fw_map_get(&s->coll[i].by_id, id))
+			return 1;
+	return 0;
+}
+
 const char *fw_coll_new_id(fw_state *s, int which, char *buf, size_t n)
 {
 	fw_coll *c = &s->coll[which];
@@ -196,7 +207,7 @@ const char *fw_coll_new_id(fw_state *s, int which, char *buf, size_t n)
 	default:
 		do
 			draw_id(s, c->id_shape, buf, n);
-		while (fw_map_get(&c->by_id, buf));
+		while (id_taken(s, buf));
 		return buf;
 	}
 }
