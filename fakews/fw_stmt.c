@@ -6,6 +6,9 @@
  * definitions back.
  * Anything else FAILS with a message saying so; nothing is pretended.
  * Results use the INLINE JSON_ARRAY shape (manifest + result.data_array).
+ * A real warehouse cuts a large result into chunks (by bytes); the fake
+ * cuts it every --page-size rows, so clients must follow
+ * result.next_chunk_index through GET .../result/chunks/{n}.
  * Hive databases live in the hive_metastore collection:
  * {name, comment, location, tables: [{name, table_type, columns,
  * data_source_format, location, comment, partition_columns,
@@ -1206,11 +1209,56 @@ static int run(P *p)
 /* ---- the API ---- */
 
 static cJSON *g_stmts;	/* statement_id -> finished StatementResponse */
+static cJSON *g_chunks;	/* statement_id -> [result chunk 0, 1, ...] when chunked */
 
 void fw_stmt_free(void)
 {
 	cJSON_Delete(g_stmts);
 	g_stmts = NULL;
+	cJSON_Delete(g_chunks);
+	g_chunks = NULL;
+}
+
+/* Cuts the result of a SUCCEEDED response r into chunks of `per` rows:
+ * r keeps chunk 0 (with next_chunk_index / next_chunk_internal_link),
+ * the manifest lists every chunk, and the returned array holds every
+ * chunk's result object for GET .../result/chunks/{n}. NULL when the
+ * result fits in one chunk. */
+static cJSON *rechunk(const char *id, cJSON *r, int per)
+{
+	cJSON *res = cJSON_GetObjectItemCaseSensitive(r, "result");
+	cJSON *rows = cJSON_GetObjectItemCaseSensitive(res, "data_array");
+	int n = cJSON_GetArraySize(rows);
+	if (per <= 0 || n <= per)
+		return NULL;
+	int nchunks = (n + per - 1) / per;
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "manifest"), *list = cJSON_CreateArray();
+	cJSON *all = cJSON_CreateArray();
+	for (int c = 0; c < nchunks; c++) {
+		cJSON *ch = cJSON_CreateObject(), *data = cJSON_CreateArray(), *info = cJSON_CreateObject();
+		int from = c * per, cnt = n - from < per ? n - from : per;
+		for (int i = 0; i < cnt; i++)
+			cJSON_AddItemToArray(data, cJSON_Duplicate(cJSON_GetArrayItem(rows, from + i), 1));
+		cJSON_AddNumberToObject(ch, "chunk_index", c);
+		cJSON_AddNumberToObject(ch, "row_offset", from);
+		cJSON_AddNumberToObject(ch, "row_count", cnt);
+		cJSON_AddItemToObject(ch, "data_array", data);
+		if (c + 1 < nchunks) {
+			char link[160];
+			snprintf(link, sizeof link, "/api/2.0/sql/statements/%s/result/chunks/%d", id, c + 1);
+			cJSON_AddNumberToObject(ch, "next_chunk_index", c + 1);
+			cJSON_AddStringToObject(ch, "next_chunk_internal_link", link);
+		}
+		cJSON_AddNumberToObject(info, "chunk_index", c);
+		cJSON_AddNumberToObject(info, "row_offset", from);
+		cJSON_AddNumberToObject(info, "row_count", cnt);
+		cJSON_AddItemToArray(list, info);
+		cJSON_AddItemToArray(all, ch);
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(m, "chunks", list);
+	cJSON_ReplaceItemInObjectCaseSensitive(m, "total_chunk_count", cJSON_CreateNumber(nchunks));
+	cJSON_ReplaceItemInObjectCaseSensitive(r, "result", cJSON_Duplicate(cJSON_GetArrayItem(all, 0), 1));
+	return all;
 }
 
 static cJSON *response(const char *id, P *p, int ok)
@@ -1313,8 +1361,17 @@ static void st_execute(fw_ctx *c)
 	lex_free(&p.lx);
 	if (!g_stmts)
 		g_stmts = cJSON_CreateObject();
-	if (cJSON_GetArraySize(g_stmts) >= KEEP_STMTS)
+	if (cJSON_GetArraySize(g_stmts) >= KEEP_STMTS) {
+		if (g_chunks && g_stmts->child)
+			cJSON_DeleteItemFromObjectCaseSensitive(g_chunks, g_stmts->child->string);
 		cJSON_DeleteItemFromArray(g_stmts, 0);
+	}
+	cJSON *chunks = ok ? rechunk(id, r, c->o->page_size) : NULL;
+	if (chunks) {
+		if (!g_chunks)
+			g_chunks = cJSON_CreateObject();
+		cJSON_AddItemToObject(g_chunks, id, chunks);
+	}
 	cJSON_AddItemToObject(g_stmts, id, cJSON_Duplicate(r, 1));
 	if (zero) {
 		/* asked not to wait: the client polls GET for the result */
@@ -1336,6 +1393,25 @@ static void st_get(fw_ctx *c)
 	fw_reply(c, 200, cJSON_Duplicate(r, 1));
 }
 
+/* GET .../result/chunks/{n}: one chunk's result object (chunk 0 too). */
+static void st_chunk(fw_ctx *c)
+{
+	const cJSON *r = g_stmts ? cJSON_GetObjectItemCaseSensitive(g_stmts, c->params[0]) : NULL;
+	if (!r) {
+		fw_error(c, 404, "RESOURCE_DOES_NOT_EXIST", "Statement %s does not exist (or expired).", c->params[0]);
+		return;
+	}
+	char *end;
+	long n = strtol(c->params[1], &end, 10);
+	const cJSON *all = g_chunks ? cJSON_GetObjectItemCaseSensitive(g_chunks, c->params[0]) : NULL;
+	const cJSON *res = all ? cJSON_GetArrayItem(all, (int)n) : n == 0 ? cJSON_GetObjectItemCaseSensitive(r, "result") : NULL;
+	if (*end || end == c->params[1] || n < 0 || n > 100000 || !res) {
+		fw_error(c, 400, "INVALID_PARAMETER_VALUE", "chunk_index %s: the result has no such chunk", c->params[1]);
+		return;
+	}
+	fw_reply(c, 200, cJSON_Duplicate(res, 1));
+}
+
 static void st_cancel(fw_ctx *c)
 {
 	if (!g_stmts || !cJSON_GetObjectItemCaseSensitive(g_stmts, c->params[0])) {
@@ -1349,6 +1425,7 @@ const fw_route fw_stmt_routes[] = {
 	{"POST", "/api/2.0/sql/statements", st_execute},
 	{"POST", "/api/2.0/sql/statements/", st_execute},
 	{"GET", "/api/2.0/sql/statements/{id}", st_get},
+	{"GET", "/api/2.0/sql/statements/{id}/result/chunks/{n}", st_chunk},
 	{"POST", "/api/2.0/sql/statements/{id}/cancel", st_cancel},
 	{NULL, NULL, NULL},
 };

@@ -211,4 +211,9 @@ return {
 			["settings.webhook_notifications"] = {},
 		},
 	},
+
+	-- the Hive metastore (src/hive.h): tables and views by name
+	hive_metastore = {
+		keyed = { tables = "name" },
+	},
 }

@@ -19,6 +19,7 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "hive.h"
 #include "http.h"
 #include "idmap.h"
 #include "kinds.h"
@@ -1400,6 +1401,57 @@ static void summary(exp_run *run, kind_set sel, const export_opts *o, const char
 		       store_root(run->st), run->phase);
 }
 
+/* --warehouse-id and the Hive metastore: without a warehouse the kind is
+ * left out (a usage error when --only names it). Returns -1 with err for
+ * the usage error; *note says when it was left out. */
+static int sql_kinds_select(const export_opts *o, kind_set *sel, int *note, dbx_err *err)
+{
+	*note = 0;
+	for (size_t i = 0; i < kind_count(); i++) {
+		const kind_def *k = kind_at(i);
+		if (!k->by_sql || !kind_in(*sel, i) || (o->warehouse_id && *o->warehouse_id))
+			continue;
+		if (hive_named(o->only))
+			return err_set(err, ERR_USAGE, "--only",
+				       "%s is read by SQL on a SQL warehouse: pass --warehouse-id ID "
+				       "(a warehouse of the workspace)", k->name);
+		*sel &= ~(1ULL << i);
+		*note = 1;
+	}
+	return 0;
+}
+
+/* The kinds read by SQL (the Hive metastore), once the REST engine is
+ * done. Returns -1 (err) only for what stops the export: authentication,
+ * the session cannot be written; a warehouse that cannot run the
+ * statements fails the kind, logged like a failed list. */
+static int export_by_sql(exp_run *run, kind_set sel, const export_opts *o, dbx_err *err)
+{
+	for (size_t i = 0; i < kind_count(); i++) {
+		exp_kind *ek = &run->kinds[i];
+		hive_counts hc;
+		dbx_err e = { 0 };
+		if (!kind_in(sel, i) || !ek->k->by_sql)
+			continue;
+		if (hive_export(run->w, run->st, run->phase, o->warehouse_id, &hc, &e) < 0) {
+			if (e.cls == ERR_IO || e.cls == ERR_AUTH || e.http_status == 401) {
+				*err = e;
+				return -1;
+			}
+			list_failed(ek, "(SHOW DATABASES)", &e);
+		}
+		ek->total = hc.total;
+		ek->exported += hc.added;
+		ek->failed += hc.failed;
+		if (!strcmp(run->phase, "export")) {
+			cJSON *wm = obj_child(store_meta(run->st), "warehouse");
+			cJSON_DeleteItemFromObjectCaseSensitive(wm, "source");
+			cJSON_AddStringToObject(wm, "source", o->warehouse_id);
+		}
+	}
+	return 0;
+}
+
 int export_run(const export_opts *o)
 {
 	exp_run *run = NULL;
@@ -1410,13 +1462,13 @@ int export_run(const export_opts *o)
 	dbx_err err;
 	const char *cloud = o->cloud;
 	char ts[32];
-	int rc = 2, prof_ok = 0, any_failed = 0;
+	int rc = 2, prof_ok = 0, any_failed = 0, sql_note = 0;
 
 	if (o->refresh)
 		return export_refresh(o);
 	memset(&prof, 0, sizeof prof);
 	err_clear(&err);
-	if (kind_select(o->only, o->skip, &sel, &err))
+	if (kind_select(o->only, o->skip, &sel, &err) || sql_kinds_select(o, &sel, &sql_note, &err))
 		goto out;
 	if (cloud && strcmp(cloud, "azure") && strcmp(cloud, "aws") && strcmp(cloud, "gcp")) {
 		err_set(&err, ERR_USAGE, "--cloud", "'%s' is not one of azure, aws, gcp", cloud);
@@ -1474,6 +1526,8 @@ int export_run(const export_opts *o)
 		if (!kind_in(sel, i))
 			continue;
 		ek->opened = 1;
+		if (ek->k->by_sql)
+			continue;	/* export_by_sql writes its own file */
 		ek->prog = progress_begin(run->phase, ek->k->name, -1);
 		if (!(ek->out = store_append(st, run->phase, ek->k->name, &err)) || load_done(ek, &err)) {
 			rc = 1;
@@ -1484,8 +1538,8 @@ int export_run(const export_opts *o)
 		exp_kind *ek = &run->kinds[i];
 		if (!kind_in(sel, i))
 			continue;
-		if (ek->k->parent)
-			continue;	/* listed as its parents' list items arrive */
+		if (ek->k->parent || ek->k->by_sql)
+			continue;	/* listed as its parents' list items arrive; by SQL after */
 		if (ek->k->paging == KIND_PAGE_TREE) {
 			if (push_dir(ek, "/")) {
 				err_set(&err, ERR_IO, NULL, "out of memory");
@@ -1513,9 +1567,19 @@ int export_run(const export_opts *o)
 		rc = 2;
 		goto out;
 	}
+	if (export_by_sql(run, sel, o, &err)) {
+		rc = err.cls == ERR_IO ? 1 : 2;
+		goto out;
+	}
+	if (run->fatal) {
+		err = run->fatal_err;
+		err_prefix(&err, "the workspace refused the credentials");
+		rc = 2;
+		goto out;
+	}
 	for (size_t i = 0; i < kind_count(); i++) {
 		exp_kind *ek = &run->kinds[i];
-		if (!kind_in(sel, i))
+		if (!kind_in(sel, i) || ek->k->by_sql)
 			continue;
 		ek->total = jsonl_out_count(ek->out);
 		if (jsonl_out_close(ek->out, &err)) {
@@ -1543,6 +1607,9 @@ out:
 				have_outs = 1;
 		if (rc == 0 && have_outs) {
 			summary(run, sel, o, cloud);
+			if (sql_note && !o->quiet_summary)
+				printf("note: hive_metastore not read: it is read by SQL on a SQL warehouse "
+				       "(--warehouse-id ID)\n");
 			for (size_t i = 0; i < kind_count(); i++)
 				if (kind_in(sel, i) && run->kinds[i].failed)
 					any_failed = 1;
@@ -2036,7 +2103,7 @@ int cmd_export(int argc, char **argv)
 {
 	static const cli_cmd cmd = { "export",
 		"--profile SRC --session S [--dir D] [--cloud azure|aws|gcp] [--only K,..] "
-		"[--skip K,..] [--parallel N] [--rate-limit RPS] [--refresh]",
+		"[--skip K,..] [--parallel N] [--rate-limit RPS] [--warehouse-id ID] [--refresh]",
 		"read the source workspace into the session" };
 	export_opts o;
 	dbx_err err;
@@ -2056,6 +2123,8 @@ int cmd_export(int argc, char **argv)
 		{ "--refresh", 0, CLI_FLAG, &o.refresh, NULL,
 		  "re-read the source into the exported session: changed objects replace "
 		  "their records, new ones are added, gone ones reported" },
+		{ "--warehouse-id", 0, CLI_STR, &o.warehouse_id, "ID",
+		  "SQL warehouse that reads the Hive metastore (hive_metastore)" },
 		{ 0 },
 	};
 

@@ -10,7 +10,8 @@
  *
  * session.json gets "source": {"host", "cloud"} and "export":
  * {"started_at", "finished_at", "kinds": {KIND: {"exported", "skipped",
- * "failed", "skipped_why": {REASON: N}}}} (never a token). */
+ * "failed", "skipped_why": {REASON: N}}}} (never a token), and
+ * "warehouse": {"source": ID} when --warehouse-id read the Hive metastore. */
 #ifndef DBX_EXPORT_H
 #define DBX_EXPORT_H
 
@@ -26,6 +27,10 @@ typedef struct export_opts {
 	int parallel;		/* 0: http default */
 	double rate_limit;	/* < 0: http default; 0: unlimited */
 	int quiet_summary;	/* 1: no per-kind summary on stdout */
+	const char *warehouse_id; /* SQL warehouse that reads the Hive metastore
+				 * (kind hive_metastore, src/hive.h); NULL: that
+				 * kind is left out with a note, or, named in
+				 * --only, a usage error */
 	const char *phase;	/* NULL: "export". validate reads the target into
 				 * "validation": records, blobs, failures and the
 				 * session.json section go there, and session.json's

@@ -47,6 +47,8 @@ typedef struct import_opts {
 	const char *secrets_file;	/* JSON {scope: {key: value}}, mode 0600 or stricter */
 	int skip_missing_principals;	/* drop ACL entries naming absent principals */
 	int quiet_summary;		/* 1: no per-kind summary on stdout */
+	const char *warehouse_id;	/* target SQL warehouse for the Hive metastore; NULL: the
+					 * one session.json / the ID journal give (src/hive.h) */
 } import_opts;
 
 /* Runs an import; returns the CONTRACT.md exit code (0, 1 or 2) and

@@ -449,9 +449,7 @@ static const kind_def registry[] = {
 		   .grants_path = "/api/2.1/unity-catalog/permissions/catalog/{id}",
 		   .update_method = "PATCH", .update_path = "/api/2.1/unity-catalog/catalogs/{id}",
 		   .update_keep = upd_uc } },
-	/* Not handled yet: listed per catalog / schema (export lists top-level
-	 * collections only), tables and views by SQL; the Hive metastore
-	 * through the statement API. Named so --only says so. */
+	/* listed per catalog / schema (kind_def.parent) */
 	{ .name = "schemas", .singular = "schema", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/schemas", .paging = KIND_PAGE_TOKEN,
 	  .list_field = "schemas", .key_field = "full_name", .key_unique = 1,
@@ -477,9 +475,10 @@ static const kind_def registry[] = {
 		   .grants_path = "/api/2.1/unity-catalog/permissions/volume/{id}",
 		   .update_method = "PATCH", .update_path = "/api/2.1/unity-catalog/volumes/{id}",
 		   .update_keep = upd_uc } },
-	{ .name = "hive_metastore", .singular = "hive_database", .supported = 0,
-	  .list_path = "/api/2.0/sql/statements", .list_field = "result", .key_field = "name",
-	  .key_unique = 1,
+	/* the Hive metastore: one record per database (its tables and views
+	 * inside), read and written by SQL on a warehouse (src/hive.c) */
+	{ .name = "hive_metastore", .singular = "hive_database", .supported = 1, .by_sql = 1,
+	  .key_field = "name", .key_unique = 1,
 	  .read_only = ro_none, .refs = refs_none },
 	/* Databricks SQL objects (on warehouses) and DLT pipelines (which
 	 * publish into Unity Catalog: after it); jobs' sql_task,

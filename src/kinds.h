@@ -160,6 +160,12 @@ struct kind_def {
 	 * its parent selected (--skip catalogs) it is left out. */
 	const char *parent;
 	const char *const *parent_query;
+
+	/* Read and written by SQL statements on a SQL warehouse (src/hive.c),
+	 * not by the REST engine: export, import and validate hand the kind
+	 * to that module, which needs --warehouse-id (or one the session
+	 * knows). The Hive metastore. */
+	int by_sql;
 };
 
 /* Every kind, in dependency order; kind_count() entries. */

@@ -103,6 +103,9 @@ local LOCATIONS = {
 	volume = { storage_location = { "storage_location" }, principal = UC_PRINCIPALS },
 	external_location = { storage_location = { "url" }, principal = UC_PRINCIPALS },
 	storage_credential = { principal = UC_PRINCIPALS },
+	-- the Hive metastore: a database and its tables' paths (the DDL
+	-- holds none: import adds LOCATION from these)
+	hive_database = { storage_location = { "location", "tables[].location" } },
 }
 -- In every kind: permissions fetched by export.
 local EVERYWHERE = {

@@ -64,7 +64,8 @@ int migrate_run(const migrate_opts *o)
 	banner("export");
 	export_opts eo = { .dir = dir, .session = o->session, .profile = o->from, .cloud = o->cloud,
 			   .only = o->only, .skip = o->skip, .parallel = o->parallel,
-			   .rate_limit = o->rate_limit, .refresh = o->refresh };
+			   .rate_limit = o->rate_limit, .refresh = o->refresh,
+			   .warehouse_id = o->warehouse_id };
 	rc = export_run(&eo);
 	if (hard(rc))
 		goto stop;
@@ -92,7 +93,8 @@ int migrate_run(const migrate_opts *o)
 	import_opts io = { .dir = dir, .session = o->session, .profile = o->to, .only = o->only,
 			   .skip = o->skip, .parallel = o->parallel, .rate_limit = o->rate_limit,
 			   .secrets_file = o->secrets_file,
-			   .skip_missing_principals = o->skip_missing_principals };
+			   .skip_missing_principals = o->skip_missing_principals,
+			   .warehouse_id = o->target_warehouse_id };
 	rc = import_run(&io);
 	if (hard(rc))
 		goto stop;
@@ -101,7 +103,7 @@ int migrate_run(const migrate_opts *o)
 	banner("validate");
 	validate_opts vo = { .dir = dir, .session = o->session, .profile = o->to, .json = o->json,
 			     .only = o->only, .skip = o->skip, .parallel = o->parallel,
-			     .rate_limit = o->rate_limit };
+			     .rate_limit = o->rate_limit, .warehouse_id = o->target_warehouse_id };
 	rc = validate_run(&vo);
 	if (hard(rc))
 		goto stop;
@@ -125,7 +127,8 @@ int cmd_migrate(int argc, char **argv)
 	static const cli_cmd cmd = {
 		"migrate",
 		"--from SRC --to DST --session S --rules FILE.. [--var KEY=VALUE ..] [--cloud C] "
-		"[--only K,..] [--skip K,..] [--parallel N] [--secrets-file FILE] [--refresh]",
+		"[--only K,..] [--skip K,..] [--parallel N] [--secrets-file FILE] "
+		"[--warehouse-id ID [--target-warehouse-id ID]] [--refresh]",
 		"export, transform, import and validate in one run",
 	};
 	const cli_opt opts[] = {
@@ -147,6 +150,10 @@ int cmd_migrate(int argc, char **argv)
 		{ "--json", 0, CLI_STR, &o.json, "FILE", "write the validation report as JSON" },
 		{ "--refresh", 0, CLI_FLAG, &o.refresh, NULL,
 		  "re-read the source first (export --refresh): carry over what changed since" },
+		{ "--warehouse-id", 0, CLI_STR, &o.warehouse_id, "ID",
+		  "source SQL warehouse that reads the Hive metastore (hive_metastore)" },
+		{ "--target-warehouse-id", 0, CLI_STR, &o.target_warehouse_id, "ID",
+		  "target SQL warehouse that writes it (default: the source one's counterpart)" },
 		{ 0 },
 	};
 	int r = cli_parse(&cmd, opts, argc, argv, NULL, &err);

@@ -31,6 +31,9 @@ typedef struct migrate_opts {
 	int skip_missing_principals;	/* import --skip-missing-principals */
 	const char *json;		/* validate --json FILE */
 	int refresh;			/* export --refresh: re-read the source first */
+	const char *warehouse_id;	/* source SQL warehouse (export --warehouse-id) */
+	const char *target_warehouse_id; /* target one (import/validate --warehouse-id);
+					 * NULL: the source one, mapped through the journal */
 } migrate_opts;
 
 /* Returns the CONTRACT.md exit code; prints errors and summaries. */

@@ -35,6 +35,8 @@ typedef struct validate_opts {
 	int parallel;		/* 0: http default */
 	double rate_limit;	/* < 0: http default; 0: unlimited */
 	int quiet;		/* 1: no text report on stdout (migrate prints its own) */
+	const char *warehouse_id; /* target SQL warehouse that reads the Hive metastore
+				 * back; NULL: the one import used (src/hive.h) */
 } validate_opts;
 
 /* Runs a validation; returns the CONTRACT.md exit code: 0 no unexpected
