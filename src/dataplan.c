@@ -3,7 +3,9 @@
  * target name and location) and writes, per object, the statements and
  * file copies that move its data: Delta tables through Delta Sharing and
  * DEEP CLONE (or CTAS), external tables and volumes by a file copy to their
- * mapped location. It calls no API and moves nothing. */
+ * mapped location; Hive metastore tables (src/hive.h) by DEEP CLONE or
+ * INSERT OVERWRITE DIRECTORY into a staging path, or a file copy. It
+ * calls no API and moves nothing. */
 #include "dataplan.h"
 
 #include <stdio.h>
@@ -327,6 +329,108 @@ static void plan_volume(plan *p, const cJSON *src, const cJSON *dst)
 	fputs(" (target): the Files API or `databricks fs cp -r` through a machine that reaches both\n", f);
 }
 
+/* A Hive table of the target named like `name` in the mapped database. */
+static const cJSON *hive_twin(const cJSON *dst_db, const char *name)
+{
+	const cJSON *t;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(dst_db, "tables"))
+		if (ostr(t, "name") && !strcmp(ostr(t, "name"), name))
+			return t;
+	return NULL;
+}
+
+static void put_hive(FILE *f, const char *db, const char *t)
+{
+	fputs("hive_metastore.", f);
+	put_part(f, db);
+	fputc('.', f);
+	put_part(f, t);
+}
+
+/* "<staging path>/db/t" inside a quoted path */
+static void put_staging(FILE *f, const char *db, const char *t)
+{
+	fputs("<staging path>/", f);
+	put_comment(f, db);
+	fputc('/', f);
+	put_comment(f, t);
+}
+
+/* A Hive database (src/hive.h): import created its tables empty (managed)
+ * or over their mapped location (external). Hive tables cannot be shared
+ * (Delta Sharing shares Unity Catalog tables): managed data goes through
+ * a staging path both workspaces reach, external data by a file copy. */
+static void plan_hive_db(plan *p, const cJSON *src, const cJSON *dst)
+{
+	FILE *f = p->f;
+	const char *db = ostr(src, "name"), *tdb = ostr(dst, "name");
+	const cJSON *t;
+
+	if (!db)
+		return;
+	if (!tdb)
+		tdb = db;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(src, "tables")) {
+		const char *name = ostr(t, "name"), *type = ostr(t, "table_type"), *fmt = ostr(t, "format");
+		const cJSON *tt = name ? hive_twin(dst, name) : NULL;
+		const char *loc = ostr(t, "location"), *tloc = tt ? ostr(tt, "location") : NULL;
+		const char *ddl = ostr(t, "ddl");
+		int delta = !fmt || !strcmp(fmt, "delta");
+		if (!name)
+			continue;
+		if (!type)
+			type = "?";
+		fputs("\n-- hive table ", f);
+		put_comment(f, db);
+		fputc('.', f);
+		put_comment(f, name);
+		fprintf(f, " (%s%s%s)\n", type, fmt ? " " : "", fmt ? fmt : "");
+		if (!strcmp(type, "VIEW")) {
+			fputs("-- no data: import created the view from its definition\n", f);
+			p->nodata++;
+			continue;
+		}
+		if (!strcmp(type, "EXTERNAL")) {
+			fputs("-- [copy] the files of ", f);
+			put_comment(f, loc ? loc : "(no location)");
+			fputs(" to ", f);
+			if (is_azure_or_unset(tloc)) {
+				fputs("(no target location: map it with --var storage_map=FILE.csv and transform again)\n", f);
+				p->unmapped++;
+				continue;
+			}
+			put_comment(f, tloc);
+			fputs(" (a tool that reads Azure and writes S3: rclone, a job on the source)\n", f);
+			if (!delta && ddl && strstr(ddl, "PARTITIONED BY")) {
+				fputs("-- [target] once copied, find the partitions:\nMSCK REPAIR TABLE ", f);
+				put_hive(f, tdb, name);
+				fputs(";\n", f);
+			}
+			p->copied++;
+			continue;
+		}
+		/* managed: the data lives in the source workspace's own storage */
+		if (delta) {
+			fputs("-- [source] a Delta copy, history included, in a staging path the target reads:\n"
+			      "CREATE TABLE delta.`", f);
+			put_staging(f, db, name);
+			fputs("` DEEP CLONE ", f);
+		} else {
+			fprintf(f, "-- [source] its rows as %s files in a staging path the target reads:\n"
+				"INSERT OVERWRITE DIRECTORY '", fmt);
+			put_staging(f, db, name);
+			fprintf(f, "' USING %s SELECT * FROM ", fmt);
+		}
+		put_hive(f, db, name);
+		fputs(";\n-- [target] into the table import created:\nINSERT INTO ", f);
+		put_hive(f, tdb, name);
+		fprintf(f, " SELECT * FROM %s.`", delta ? "delta" : fmt);
+		put_staging(f, db, name);
+		fputs("`;\n", f);
+		p->copied++;
+	}
+}
+
 /* Streams export/<kind> and plans each record against its mapped twin.
  * Objects a rule dropped (no mapped record) are said and skipped. */
 static int plan_kind(plan *p, store *st, const char *kind,
@@ -428,11 +532,12 @@ int dataplan_run(const dataplan_opts *o)
 		"--   CREATE CATALOG IF NOT EXISTS `%s` USING SHARE `%s`.`%s`;\n",
 		o->session, share, share, share, share, srccat, provider, share);
 	if (plan_kind(&p, st, "tables", plan_table, &dropped, &err) ||
-	    plan_kind(&p, st, "volumes", plan_volume, &dropped, &err))
+	    plan_kind(&p, st, "volumes", plan_volume, &dropped, &err) ||
+	    plan_kind(&p, st, "hive_metastore", plan_hive_db, &dropped, &err))
 		goto out;
 	if (!p.shared && !p.copied && !p.nodata && !p.unmapped && !p.volumes)
-		fputs("\n-- no tables or volumes in this session (export them: --only tables,volumes):\n"
-		      "-- nothing to plan\n", p.f);
+		fputs("\n-- no tables or volumes in this session (export them: --only tables,volumes,"
+		      "hive_metastore):\n-- nothing to plan\n", p.f);
 	if (fflush(p.f) || ferror(p.f)) {
 		err_set(&err, ERR_IO, tmp, "cannot write the plan");
 		goto out;
