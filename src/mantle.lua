@@ -33,7 +33,7 @@ local KINDS = {
 	"instance_pool", "cluster", "job", "pipeline", "notebook", "file", "directory",
 	"library", "repo", "secret_scope", "global_init_script", "sql_warehouse",
 	"query", "alert", "dashboard", "sql_dashboard", "catalog", "schema", "volume",
-	"external_location", "storage_credential", "table",
+	"external_location", "storage_credential", "table", "hive_database",
 }
 local HOOK_SET, KIND_SET = {}, {}
 for _, h in ipairs(HOOKS) do HOOK_SET[h] = true end
@@ -210,7 +210,7 @@ local NAME_FIELD = {
 	cluster_policy = "name", query = "display_name", alert = "display_name", dashboard = "display_name",
 	catalog = "name", pipeline = "name", global_init_script = "name", sql_dashboard = "name",
 	schema = "full_name", table = "full_name", volume = "full_name",
-	external_location = "name", storage_credential = "name",
+	external_location = "name", storage_credential = "name", hive_database = "name",
 }
 local WS_TYPES = { NOTEBOOK = "notebook", FILE = "file", DIRECTORY = "directory", REPO = "repo", LIBRARY = "library" }
 
