@@ -130,4 +130,22 @@ call DELETE /api/2.1/unity-catalog/tables/main.sales.ext
 is 200 "a UC table deleted through the API"
 sql "CREATE CATALOG c2"
 failed "CREATE CATALOG is not run (the REST API creates catalogs)" "UNSUPPORTED_FEATURE.*CREATE CATALOG"
+
+# results in chunks: a fake with --page-size 2 cuts every 2 rows
+start_fake b --cloud azure --page-size 2 || exit 1
+FW=$b_URL
+call POST /api/2.0/sql/warehouses '{"name": "wh", "cluster_size": "Small"}'
+wh=$(jq -r .id body.json)
+for d in d1 d2 d3 d4; do sql "CREATE DATABASE $d"; done
+sql "SHOW DATABASES"
+jqok "a large result: chunk 0 inline, the manifest lists every chunk" '.result.data_array == [["d1"], ["d2"]] and .result.next_chunk_index == 1 and (.result.next_chunk_internal_link | endswith("/result/chunks/1")) and .manifest.total_chunk_count == 3 and .manifest.total_row_count == 5 and ([.manifest.chunks[].row_count] == [2, 2, 1])'
+sid=$(jq -r .statement_id body.json)
+call GET "/api/2.0/sql/statements/$sid/result/chunks/1"
+jqok "GET .../result/chunks/1: the next rows and the next index" '.chunk_index == 1 and .row_offset == 2 and .data_array == [["d3"], ["d4"]] and .next_chunk_index == 2'
+call GET "/api/2.0/sql/statements/$sid/result/chunks/2"
+jqok "... the last chunk names no next one" '.data_array == [["default"]] and (has("next_chunk_index") | not)'
+call GET "/api/2.0/sql/statements/$sid/result/chunks/3"
+err 400 INVALID_PARAMETER_VALUE "a chunk past the end is refused"
+call GET "/api/2.0/sql/statements/$sid"
+jqok "GET of the statement gives chunk 0 again" '.result.data_array == [["d1"], ["d2"]] and .result.next_chunk_index == 1'
 done_testing
