@@ -232,8 +232,7 @@ int hive_named(const char *only)
 	while (p && *p) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if ((n == strlen(HIVE_KIND) && !strncmp(p, HIVE_KIND, n)) ||
-		    (n == 13 && !strncmp(p, "hive_database", n)))
+		if (n == strlen(HIVE_KIND) && !strncmp(p, HIVE_KIND, n))
 			return 1;
 		p = e ? e + 1 : NULL;
 	}

@@ -12,8 +12,8 @@ write_cfg cfg SRC "$src_URL" good
 write_cfg cfg BAD "$src_URL" wrong
 export DATABRICKS_CONFIG_FILE=$T/cfg
 
-expect_exit 2 "--only with an unsupported kind" "$DBXMIG" export --profile SRC --session u --only jobs,hive_metastore
-check "... names the kind" contains err.txt "hive_metastore: not supported yet"
+expect_exit 2 "--only hive_metastore without a SQL warehouse" "$DBXMIG" export --profile SRC --session u --only jobs,hive_metastore
+check "... names the kind and the option" contains err.txt "hive_metastore is read by SQL on a SQL warehouse: pass --warehouse-id ID"
 expect_exit 2 "--only with a typo" "$DBXMIG" export --profile SRC --session u --only clustres
 check "... suggests the kind" contains err.txt "did you mean clusters?"
 expect_exit 2 "--session is required" "$DBXMIG" export --profile SRC
@@ -42,5 +42,5 @@ expect_exit 2 "status of a missing session" "$DBXMIG" status --session nope
 expect_exit 2 "status without --session" "$DBXMIG" status
 expect_exit 0 "status" "$DBXMIG" status --session u
 check "status lists clusters" sh -c 'grep -Eq "^clusters +1 " out.txt'
-check "status hides unsupported empty kinds" sh -c '! grep -q "^hive_metastore" out.txt'
+check "status lists the Hive metastore (not read: 0)" sh -c 'grep -Eq "^hive_metastore +0 " out.txt'
 done_testing

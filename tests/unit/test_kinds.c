@@ -83,11 +83,16 @@ static void test_invariants(void **state)
 		const kind_def *k = kind_at(i);
 		assert_non_null(k->name);
 		assert_non_null(k->singular);
-		assert_non_null(k->list_path);
-		assert_non_null(k->list_field);
 		assert_non_null(k->key_field);
 		assert_non_null(k->read_only);
 		assert_non_null(k->refs);
+		if (k->by_sql) {	/* read by SQL (src/hive.c): no REST list, no import entry */
+			assert_null(k->list_path);
+			assert_int_equal(k->imp.write, KIND_WRITE_NONE);
+			continue;
+		}
+		assert_non_null(k->list_path);
+		assert_non_null(k->list_field);
 		assert_true(k->list_path[0] == '/');
 		if (k->paging == KIND_PAGE_SCIM)
 			assert_true(k->page_size > 0);
@@ -125,6 +130,7 @@ static void test_invariants(void **state)
 	assert_true(idx("workspace") < idx("jobs"));
 	assert_true(idx("sql_warehouses") < idx("jobs"));
 	assert_true(idx("sql_warehouses") < idx("queries"));
+	assert_true(idx("sql_warehouses") < idx("hive_metastore"));	/* its warehouse, by the journal */
 	assert_true(idx("queries") < idx("alerts"));
 	assert_true(idx("sql_warehouses") < idx("dashboards"));
 	assert_true(idx("workspace") < idx("dashboards"));	/* parent folders */
@@ -133,7 +139,8 @@ static void test_invariants(void **state)
 	assert_true(idx("alerts") < idx("jobs"));
 	assert_true(idx("dashboards") < idx("jobs"));
 	assert_true(kind_supported(kind_find("catalogs")));
-	assert_false(kind_supported(kind_find("hive_metastore")));
+	assert_true(kind_supported(kind_find("hive_metastore")));
+	assert_true(kind_find("hive_metastore")->by_sql);
 	assert_true(kind_supported(kind_find("jobs")));
 }
 
@@ -147,7 +154,8 @@ static void test_select(void **state)
 	assert_true(kind_in(s, idx("users")));
 	assert_true(kind_in(s, idx("jobs")));
 	assert_true(kind_in(s, idx("catalogs")));
-	assert_false(kind_in(s, idx("hive_metastore")));
+	/* selected by default; export and import leave it out without a warehouse */
+	assert_true(kind_in(s, idx("hive_metastore")));
 
 	assert_int_equal(kind_select("jobs,users", NULL, &s, &e), 0);
 	assert_true(kind_in(s, idx("jobs")) && kind_in(s, idx("users")));
@@ -161,9 +169,9 @@ static void test_select(void **state)
 	assert_int_equal(kind_select("jobs", "jobs", &s, &e), 0);
 	assert_int_equal(s, 0);
 
-	assert_int_equal(kind_select("hive_metastore", NULL, &s, &e), -1);
-	assert_int_equal(e.cls, ERR_USAGE);
-	assert_non_null(strstr(msg(&e), "hive_metastore: not supported yet"));
+	assert_int_equal(kind_select("hive_metastore", NULL, &s, &e), 0);
+	assert_true(kind_in(s, idx("hive_metastore")));
+	assert_false(kind_in(s, idx("jobs")));
 
 	assert_int_equal(kind_select("jobs,clustres", NULL, &s, &e), -1);
 	assert_int_equal(e.cls, ERR_USAGE);
