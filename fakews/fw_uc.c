@@ -1000,6 +1000,21 @@ UC_HANDLERS(cred, K_CRED)
 static void tab_list(fw_ctx *c) { uc_list(c, &K_TAB); }
 static void tab_get(fw_ctx *c) { uc_get(c, &K_TAB); }
 static void tab_delete(fw_ctx *c) { uc_delete(c, &K_TAB); }
+/* PATCH tables/{full_name}: the API changes a table's owner only. */
+static void tab_update(fw_ctx *c)
+{
+	cJSON *b = fw_body(c), *f;
+	if (!b)
+		return;
+	cJSON_ArrayForEach(f, b)
+		if (strcmp(f->string, "owner") != 0 && strcmp(f->string, "full_name") != 0) {
+			fw_error(c, 400, "INVALID_PARAMETER_VALUE",
+				 "%s: a table's owner is the only field this API updates (ALTER TABLE changes the rest)",
+				 f->string);
+			return;
+		}
+	uc_update(c, &K_TAB);
+}
 
 #define UC_ROUTES(seg, name)                                          \
 	{"GET", UC "/" seg, name##_list},                             \
@@ -1017,6 +1032,7 @@ const fw_route fw_uc_routes[] = {
 	{"GET", UC "/tables", tab_list},
 	{"POST", UC "/tables", tab_create},
 	{"GET", UC "/tables/{name}", tab_get},
+	{"PATCH", UC "/tables/{name}", tab_update},
 	{"DELETE", UC "/tables/{name}", tab_delete},
 	{"GET", UC "/permissions/{type}/{name}", grants_get},
 	{"PATCH", UC "/permissions/{type}/{name}", grants_patch},

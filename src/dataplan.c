@@ -282,7 +282,8 @@ static void plan_table(plan *p, const cJSON *src, const cJSON *dst)
 	put_ident(f, full);
 	fputs(" AS ", f);
 	put_alias(f, full);
-	fputs(";\n-- [target]\nCREATE TABLE IF NOT EXISTS ", f);
+	/* import created it empty when it knew a warehouse: replace that */
+	fputs(";\n-- [target] (replaces the empty table import created by SQL)\nCREATE OR REPLACE TABLE ", f);
 	put_ident(f, tfull);
 	fputs(" DEEP CLONE ", f);
 	put_part(f, p->src_catalog);

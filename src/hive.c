@@ -9,62 +9,6 @@
 #include "log.h"
 #include "sqlstmt.h"
 
-/* ------------------------------------------------------------ strings */
-
-typedef struct sbuf {
-	char *s;
-	size_t n, cap;
-	int oom;
-} sbuf;
-
-static void sb_addn(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap : 256;
-		while (nc < b->n + n + 1)
-			nc *= 2;
-		char *ns = realloc(b->s, nc);
-		if (!ns) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void sb_add(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
-static void sb_addc(sbuf *b, char c) { sb_addn(b, &c, 1); }
-
-/* `name` with backquotes doubled. */
-static void sb_ident(sbuf *b, const char *name)
-{
-	sb_addc(b, '`');
-	for (; *name; name++) {
-		if (*name == '`')
-			sb_addc(b, '`');
-		sb_addc(b, *name);
-	}
-	sb_addc(b, '`');
-}
-
-/* A Spark SQL string literal: quote and backslash escaped. */
-static void sb_lit(sbuf *b, const char *s)
-{
-	sb_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			sb_addc(b, '\\');
-		sb_addc(b, *s);
-	}
-	sb_addc(b, '\'');
-}
-
 static const char *jstr(const cJSON *o, const char *name)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
@@ -90,11 +34,11 @@ static const char *skip_ws(const char *p)
 static const char *read_lit(const char *p, char **out)
 {
 	char q = *p++;
-	sbuf b = { 0 };
+	sqlbuf b = { 0 };
 	for (; *p && *p != q; p++) {
 		if (*p == '\\' && p[1])
 			p++;
-		sb_addc(&b, *p);
+		sqlbuf_addc(&b, *p);
 	}
 	if (!*p || b.oom) {
 		free(b.s);
@@ -116,7 +60,7 @@ int hive_ddl_parse(const char *ddl, hive_ddl *out, dbx_err *err)
 {
 	const char *p = skip_ws(ddl);
 	int view = 0, ext = 0, depth = 0;
-	sbuf b = { 0 };
+	sqlbuf b = { 0 };
 
 	memset(out, 0, sizeof *out);
 	if (!word_at(p, "CREATE"))
@@ -175,18 +119,18 @@ int hive_ddl_parse(const char *ddl, hive_ddl *out, dbx_err *err)
 			if (!*p)
 				goto bad;
 			p++;
-			sb_addn(&b, s, (size_t)(p - s));
+			sqlbuf_addn(&b, s, (size_t)(p - s));
 		} else if (c == '-' && p[1] == '-') {
 			const char *s = p;
 			while (*p && *p != '\n')
 				p++;
-			sb_addn(&b, s, (size_t)(p - s));
+			sqlbuf_addn(&b, s, (size_t)(p - s));
 			if (*p)
-				sb_addc(&b, '\n'), p++;
+				sqlbuf_addc(&b, '\n'), p++;
 		} else if (isspace((unsigned char)c)) {
 			p = skip_ws(p);
 			if (b.n && b.s[b.n - 1] != ' ' && b.s[b.n - 1] != '\n' && b.s[b.n - 1] != '(' && *p && *p != ')')
-				sb_addc(&b, ' ');
+				sqlbuf_addc(&b, ' ');
 		} else if (!view && depth == 0 && boundary && word_at(p, "LOCATION") &&
 			   (*skip_ws(p + 8) == '\'' || *skip_ws(p + 8) == '"') && !out->location) {
 			p = read_lit(skip_ws(p + 8), &out->location);
@@ -202,11 +146,11 @@ int hive_ddl_parse(const char *ddl, hive_ddl *out, dbx_err *err)
 			if (e > f && (out->format = strndup(f, (size_t)(e - f))))
 				for (char *x = out->format; *x; x++)
 					*x = (char)tolower((unsigned char)*x);
-			sb_addn(&b, p, 5);
+			sqlbuf_addn(&b, p, 5);
 			p += 5;
 		} else {
 			depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-			sb_addc(&b, c);
+			sqlbuf_addc(&b, c);
 			p++;
 		}
 	}
@@ -253,7 +197,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Runs one statement built in b (freed here). */
-static int run_sb(ws *w, const char *wh, sbuf *b, cJSON **rows, dbx_err *err)
+static int run_sb(ws *w, const char *wh, sqlbuf *b, cJSON **rows, dbx_err *err)
 {
 	int rc;
 	if (b->oom) {
@@ -270,15 +214,15 @@ static int run_sb(ws *w, const char *wh, sbuf *b, cJSON **rows, dbx_err *err)
 /* One table's record from SHOW CREATE TABLE. */
 static cJSON *read_table(ws *w, const char *wh, const char *db, const char *t, dbx_err *err)
 {
-	sbuf b = { 0 };
+	sqlbuf b = { 0 };
 	cJSON *rows = NULL, *o = NULL;
 	hive_ddl d;
 	const char *ddl;
 
-	sb_add(&b, "SHOW CREATE TABLE ");
-	sb_ident(&b, db);
-	sb_addc(&b, '.');
-	sb_ident(&b, t);
+	sqlbuf_add(&b, "SHOW CREATE TABLE ");
+	sqlbuf_ident(&b, db);
+	sqlbuf_addc(&b, '.');
+	sqlbuf_ident(&b, t);
 	if (run_sb(w, wh, &b, &rows, err) < 0)
 		return NULL;
 	ddl = col(cJSON_GetArrayItem(rows, 0), "createtab_stmt", NULL);
@@ -293,13 +237,13 @@ static cJSON *read_table(ws *w, const char *wh, const char *db, const char *t, d
 	cJSON_AddStringToObject(o, "table_type", d.type);
 	cJSON_AddItemToObject(o, "format", d.format ? cJSON_CreateString(d.format) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "location", d.location ? cJSON_CreateString(d.location) : cJSON_CreateNull());
-	sb_add(&b, strcmp(d.type, "VIEW") == 0 ? "CREATE VIEW " : "CREATE TABLE ");
-	sb_ident(&b, db);
-	sb_addc(&b, '.');
-	sb_ident(&b, t);
+	sqlbuf_add(&b, strcmp(d.type, "VIEW") == 0 ? "CREATE VIEW " : "CREATE TABLE ");
+	sqlbuf_ident(&b, db);
+	sqlbuf_addc(&b, '.');
+	sqlbuf_ident(&b, t);
 	if (*d.rest) {
-		sb_addc(&b, ' ');
-		sb_add(&b, d.rest);
+		sqlbuf_addc(&b, ' ');
+		sqlbuf_add(&b, d.rest);
 	}
 	cJSON_AddStringToObject(o, "ddl", b.s ? b.s : "");
 	free(b.s);
@@ -314,15 +258,15 @@ out:
  * again), naming the table. NULL with *skip set: an empty `default`. */
 static cJSON *read_db(ws *w, const char *wh, const char *db, int *skip, dbx_err *err)
 {
-	sbuf b = { 0 };
+	sqlbuf b = { 0 };
 	cJSON *rows = NULL, *obj = NULL, *tables, *r;
 	const char *comment = NULL, *loc = NULL, **names = NULL;
 	char dflt[1200];
 	size_t n = 0;
 
 	*skip = 0;
-	sb_add(&b, "DESCRIBE DATABASE EXTENDED ");
-	sb_ident(&b, db);
+	sqlbuf_add(&b, "DESCRIBE DATABASE EXTENDED ");
+	sqlbuf_ident(&b, db);
 	if (run_sb(w, wh, &b, &rows, err) < 0)
 		return NULL;
 	obj = cJSON_CreateObject();
@@ -344,8 +288,8 @@ static cJSON *read_db(ws *w, const char *wh, const char *db, int *skip, dbx_err 
 	cJSON_Delete(rows);
 	rows = NULL;
 
-	sb_add(&b, "SHOW TABLES IN ");
-	sb_ident(&b, db);
+	sqlbuf_add(&b, "SHOW TABLES IN ");
+	sqlbuf_ident(&b, db);
 	if (run_sb(w, wh, &b, &rows, err) < 0)
 		goto bad;
 	names = calloc((size_t)cJSON_GetArraySize(rows) + 1, sizeof *names);
@@ -492,7 +436,7 @@ typedef struct hview {
 } hview;
 
 /* The statement that creates table/view `t` of database `db`. */
-static int create_stmt(const char *db, const cJSON *t, sbuf *b, dbx_err *err)
+static int create_stmt(const char *db, const cJSON *t, sqlbuf *b, dbx_err *err)
 {
 	const char *ddl = jstr(t, "ddl"), *name = jstr(t, "name"), *loc = jstr(t, "location");
 	hive_ddl d;
@@ -502,20 +446,20 @@ static int create_stmt(const char *db, const cJSON *t, sbuf *b, dbx_err *err)
 	if (hive_ddl_parse(ddl, &d, err) < 0)
 		return -1;
 	int view = !strcmp(d.type, "VIEW");
-	sb_add(b, view ? "CREATE VIEW IF NOT EXISTS " : "CREATE TABLE IF NOT EXISTS ");
-	sb_ident(b, db);
-	sb_addc(b, '.');
-	sb_ident(b, name);
+	sqlbuf_add(b, view ? "CREATE VIEW IF NOT EXISTS " : "CREATE TABLE IF NOT EXISTS ");
+	sqlbuf_ident(b, db);
+	sqlbuf_addc(b, '.');
+	sqlbuf_ident(b, name);
 	if (*d.rest) {
-		sb_addc(b, ' ');
-		sb_add(b, d.rest);
+		sqlbuf_addc(b, ' ');
+		sqlbuf_add(b, d.rest);
 	}
 	/* the record's location (which rules mapped), else one left in the DDL */
 	if (!loc)
 		loc = d.location;
 	if (!view && loc) {
-		sb_add(b, " LOCATION ");
-		sb_lit(b, loc);
+		sqlbuf_add(b, " LOCATION ");
+		sqlbuf_lit(b, loc);
 	}
 	hive_ddl_free(&d);
 	return 0;
@@ -537,7 +481,7 @@ typedef struct himp {
 
 /* Runs (or, dry, prints) one statement; journals `key` under `kind` once
  * it ran. 0 done, -1 failed (e), -2 hard error (err). */
-static int apply(himp *h, sbuf *b, const char *kind, const char *key, dbx_err *e, dbx_err *err)
+static int apply(himp *h, sqlbuf *b, const char *kind, const char *key, dbx_err *e, dbx_err *err)
 {
 	cJSON *rows = NULL;
 	if (b->oom) {
@@ -585,7 +529,7 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 		const cJSON *o = cJSON_GetObjectItemCaseSensitive(rec, "object"), *t;
 		const char *db = jstr(o, "name");
 		dbx_err e = { 0 };
-		sbuf b = { 0 };
+		sqlbuf b = { 0 };
 		int r;
 
 		c->total++;
@@ -600,15 +544,15 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 			cJSON_AddBoolToObject(rec, "_kept", 1);
 			continue;
 		}
-		sb_add(&b, "CREATE DATABASE IF NOT EXISTS ");
-		sb_ident(&b, db);
+		sqlbuf_add(&b, "CREATE DATABASE IF NOT EXISTS ");
+		sqlbuf_ident(&b, db);
 		if (jstr(o, "comment")) {
-			sb_add(&b, " COMMENT ");
-			sb_lit(&b, jstr(o, "comment"));
+			sqlbuf_add(&b, " COMMENT ");
+			sqlbuf_lit(&b, jstr(o, "comment"));
 		}
 		if (jstr(o, "location")) {
-			sb_add(&b, " LOCATION ");
-			sb_lit(&b, jstr(o, "location"));
+			sqlbuf_add(&b, " LOCATION ");
+			sqlbuf_lit(&b, jstr(o, "location"));
 		}
 		if ((r = apply(&h, &b, NULL, db, &e, err)) == -2)
 			goto out;
@@ -665,12 +609,12 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 		progress = 0;
 		for (size_t i = 0; i < nv; i++) {
 			hview *v = &views[i];
-			sbuf b = { 0 };
+			sqlbuf b = { 0 };
 			int r;
 			if (v->done)
 				continue;
 			snprintf(key, sizeof key, "%s.%s", v->db, v->name);
-			sb_add(&b, v->ddl);
+			sqlbuf_add(&b, v->ddl);
 			err_clear(&v->err);
 			if ((r = apply(&h, &b, HIVE_TABLE_KIND, key, &v->err, err)) == -2)
 				goto out;

@@ -51,7 +51,8 @@ int hive_named(const char *only);
 int hive_export(ws *w, store *st, const char *phase, const char *warehouse, hive_counts *c,
 		dbx_err *err);
 
-/* The target warehouse import and validate use: `given` when set, else
+/* The target warehouse import and validate use (for the Hive metastore,
+ * and for the Unity Catalog tables import creates by SQL): `given` when set, else
  * session.json's warehouse.target, else the target id the journal maps
  * session.json's warehouse.source to. Into buf; NULL when none is known
  * (why says what is missing). */

@@ -27,7 +27,9 @@
 #include "kinds.h"
 #include "log.h"
 #include "progress.h"
+#include "sqlstmt.h"
 #include "store.h"
+#include "ucsql.h"
 
 #define MAX_ROUNDS 6
 
@@ -841,6 +843,29 @@ static const cJSON *secret_value(imp *x, const char *scope, const char *key)
 }
 
 /* Submits the requests of the next applicable step, or lands the item. */
+/* The PATCH body that adds the object's "grants" (export's read of its
+ * privilege_assignments), or NULL when there is none to add. */
+static cJSON *grants_body(const cJSON *grants)
+{
+	const cJSON *a;
+	cJSON *b = cJSON_CreateObject(), *ch = cJSON_AddArrayToObject(b, "changes");
+	cJSON_ArrayForEach(a, grants) {
+		const char *pr = jstr(a, "principal");
+		const cJSON *privs = cJSON_GetObjectItemCaseSensitive(a, "privileges");
+		if (!pr || !cJSON_IsArray(privs) || cJSON_GetArraySize(privs) == 0)
+			continue;
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "principal", pr);
+		cJSON_AddItemToObject(c, "add", cJSON_Duplicate(privs, 1));
+		cJSON_AddItemToArray(ch, c);
+	}
+	if (cJSON_GetArraySize(ch) == 0) {
+		cJSON_Delete(b);
+		return NULL;
+	}
+	return b;
+}
+
 static void advance(item *it)
 {
 	imp *x = it->x;
@@ -945,28 +970,16 @@ static void advance(item *it)
 		case ST_GRANTS: {
 			/* grants only add: privileges the target gave on its own
 			 * (its creator's) stay, as on the source */
-			const cJSON *g = cJSON_GetObjectItemCaseSensitive(it->obj, "grants"), *a;
+			const cJSON *g = cJSON_GetObjectItemCaseSensitive(it->obj, "grants");
 			if (!k->imp.grants_path || cJSON_GetArraySize(g) == 0)
 				continue;
 			if (!fill_id(k->imp.grants_path, it->tid, path, sizeof path)) {
 				item_failf(it, "target id too long");
 				return;
 			}
-			cJSON *b = cJSON_CreateObject(), *ch = cJSON_AddArrayToObject(b, "changes");
-			cJSON_ArrayForEach(a, g) {
-				const char *pr = jstr(a, "principal");
-				const cJSON *privs = cJSON_GetObjectItemCaseSensitive(a, "privileges");
-				if (!pr || !cJSON_IsArray(privs) || cJSON_GetArraySize(privs) == 0)
-					continue;
-				cJSON *c = cJSON_CreateObject();
-				cJSON_AddStringToObject(c, "principal", pr);
-				cJSON_AddItemToObject(c, "add", cJSON_Duplicate(privs, 1));
-				cJSON_AddItemToArray(ch, c);
-			}
-			if (cJSON_GetArraySize(ch) == 0) {
-				cJSON_Delete(b);
+			cJSON *b = grants_body(g);
+			if (!b)
 				continue;
-			}
 			submit(it, "PATCH", path, NULL, b, HTTP_RETRY_UNSAFE);
 			cJSON_Delete(b);
 			return;
@@ -1558,19 +1571,22 @@ out:
 	return rc;
 }
 
+static int split_sql(const kind_def *k, itemv *items, itemv *sql, dbx_err *err);
+static int import_sql(imp *x, const kind_def *k, itemv *v, dbx_err *err);
+
 static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 {
 	int rc = -1;
-	itemv items = { 0 };
+	itemv items = { 0 }, sqlv = { 0 };
 	idmap *idx = NULL;
 	x->pending = idmap_mem();
 	if (!x->pending)
 		return err_set(err, ERR_IO, kind_name(k), "out of memory");
-	if (load_items(x, k, &items, 0, err) < 0)
+	if (load_items(x, k, &items, 0, err) < 0 || split_sql(k, &items, &sqlv, err) < 0)
 		goto out;
 	if (items.n == 0) {
 		rc = 0;
-		goto out;
+		goto sql;
 	}
 	for (size_t i = 0; i < items.n; i++)
 		if (idmap_put(x->pending, "p", items.v[i]->src_id, "", NULL, err) < 0)
@@ -1668,6 +1684,10 @@ static int import_kind(imp *x, const kind_def *k, dbx_err *err)
 		}
 	}
 	rc = 0;
+sql:
+	/* after the REST rounds: the tables a view reads are there */
+	if (sqlv.n && import_sql(x, k, &sqlv, err) < 0)
+		rc = -1;
 out:
 	if (x->prog)
 		progress_end(x->prog);
@@ -1678,6 +1698,7 @@ out:
 	idmap_close(x->paired);
 	x->paired = NULL;
 	itemv_free(&items);
+	itemv_free(&sqlv);
 	return rc;
 }
 
@@ -1703,6 +1724,142 @@ static int not_written(imp *x, const kind_def *k, dbx_err *err)
 }
 
 /* ------------------------------------------------- kinds written by SQL */
+
+/* Moves the items import creates by SQL (k->imp.sql_types: Unity Catalog
+ * managed tables and views) from items to sql. */
+static int split_sql(const kind_def *k, itemv *items, itemv *sql, dbx_err *err)
+{
+	size_t keep = 0;
+	if (!k->imp.sql_types)
+		return 0;
+	for (size_t i = 0; i < items->n; i++) {
+		item *it = items->v[i];
+		if (!ucsql_by_sql(k, it->obj)) {
+			items->v[keep++] = it;
+			continue;
+		}
+		if (itemv_push(sql, it) < 0) {
+			for (size_t j = i; j < items->n; j++)
+				items->v[keep++] = items->v[j];
+			items->n = keep;
+			return err_set(err, ERR_IO, kind_name(k), "out of memory");
+		}
+	}
+	items->n = keep;
+	return 0;
+}
+
+/* Creates one SQL item: the statement, then its grants, then the journal.
+ * 0 done (or printed, dry), 1 failed for now (it->err), -1 hard error. */
+static int sql_item(imp *x, item *it, const char *wh, dbx_err *err)
+{
+	dbx_err e = { 0 };
+	cJSON *rows = NULL, *reply = NULL;
+	char *sql = ucsql_create(it->obj, &e);
+	char path[2048];
+	int rc = 1;
+
+	if (!sql)
+		goto out;
+	if (x->o->dry_run) {
+		say_plan(x, "create", it, "by SQL");
+		printf("sql     %s;\n", sql);
+		idmap_put(x->ids, kind_name(it->k), it->src_id, it->name, it->name, &e);
+		rc = 0;
+		goto out;
+	}
+	if (sqlstmt_run(x->w, wh, sql, &rows, &e) < 0) {
+		if (e.cls == ERR_AUTH || e.http_status == 401) {
+			*err = e;
+			rc = -1;
+		}
+		goto out;
+	}
+	/* a table created by SQL belongs to us: give it its owner (the only
+	 * field PATCH tables takes), then its grants */
+	const char *owner = jstr(it->obj, "owner");
+	if (owner && fill_id("/api/2.1/unity-catalog/tables/{id}", it->name, path, sizeof path)) {
+		cJSON *ob = cJSON_CreateObject();
+		cJSON_AddStringToObject(ob, "owner", owner);
+		int r = http_call_json(x->w, "PATCH", path, NULL, ob, 0, &reply, &e);
+		cJSON_Delete(ob);
+		cJSON_Delete(reply);
+		reply = NULL;
+		if (r < 0) {
+			err_prefix(&e, "created, but its owner");
+			goto out;
+		}
+	}
+	cJSON *g = grants_body(cJSON_GetObjectItemCaseSensitive(it->obj, "grants"));
+	if (g && it->k->imp.grants_path && fill_id(it->k->imp.grants_path, it->name, path, sizeof path) &&
+	    http_call_json(x->w, "PATCH", path, NULL, g, HTTP_RETRY_UNSAFE, &reply, &e) < 0) {
+		cJSON_Delete(g);
+		err_prefix(&e, "created, but its grants");
+		goto out;
+	}
+	cJSON_Delete(g);
+	if (idmap_put_hash(x->ids, kind_name(it->k), it->src_id, it->name, it->name, it->hash, err) < 0) {
+		stop_run(x, err);
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc == 1)
+		it->err = e;
+	cJSON_Delete(rows);
+	cJSON_Delete(reply);
+	free(sql);
+	return rc;
+}
+
+/* Unity Catalog managed tables and views, by SQL on the target warehouse:
+ * tables first, then views, a view that reads one not created yet tried
+ * again after the others. Without a warehouse each is a manual follow-up
+ * that says how import would create it. */
+static int import_sql(imp *x, const kind_def *k, itemv *v, dbx_err *err)
+{
+	char wh[256], why[512], mk[1024], text[1600];
+	counts *c = cnt_of(x, k);
+
+	if (!hive_target_warehouse(x->st, x->ids, x->o->warehouse_id, wh, sizeof wh, why, sizeof why)) {
+		for (size_t i = 0; i < v->n; i++) {
+			item *it = v->v[i];
+			snprintf(mk, sizeof mk, "%s/%s", kind_name(k), it->src_id);
+			snprintf(text, sizeof text, "%s: created by SQL on a SQL warehouse: import with "
+				 "--warehouse-id ID (a target warehouse) creates it (%.300s)",
+				 ucsql_is_view(it->obj) ? "view" : "managed table", why);
+			if (x->o->dry_run)
+				say_plan(x, "manual", it, text);
+			manual(x, k, mk, it->name, text);
+		}
+		return 0;
+	}
+	for (int views = 0; views <= 1; views++) {
+		for (int moved = 1; moved;) {
+			moved = 0;
+			for (size_t i = 0; i < v->n; i++) {
+				item *it = v->v[i];
+				if (it->st == IT_DONE || it->st == IT_FAILED || ucsql_is_view(it->obj) != views)
+					continue;
+				int r = sql_item(x, it, wh, err);
+				if (r < 0)
+					return -1;
+				if (r == 0) {
+					it->st = IT_DONE;
+					c->created++;
+					moved = 1;
+				} else if (!views || !strstr(it->err.msg, "TABLE_OR_VIEW_NOT_FOUND")) {
+					item_fail(it, &it->err);
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i]->st != IT_DONE && v->v[i]->st != IT_FAILED)
+			item_fail(v->v[i], &v->v[i]->err);
+	return 0;
+}
 
 /* --only names the Hive metastore, and no warehouse is known nor can be
  * (sql_warehouses is not imported in this run): a usage error before

@@ -109,9 +109,11 @@ static const char *skip_schema(const cJSON *obj)
 		? "built-in information_schema" : NULL;
 }
 
-/* The REST API creates external Delta tables only (POST tables); the rest
- * are made by SQL or by what fills them: the record says how, and import
- * reports it as manual. */
+/* The REST API creates external Delta tables only (POST tables); import
+ * creates managed Delta tables and views by SQL (imp.sql_types); the rest
+ * are made by what fills them: the record says how, and import reports it
+ * as manual. A managed table lives where the metastore puts it (the
+ * target's managed storage): its location is left out of the record. */
 static void finish_table(cJSON *obj)
 {
 	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "table_type"));
@@ -123,11 +125,14 @@ static void finish_table(cJSON *obj)
 	if (strcmp(t, "EXTERNAL") == 0 && f && strcmp(f, "DELTA") == 0)
 		return;
 	if (strcmp(t, "VIEW") == 0)
-		snprintf(why, sizeof why, "view: create it on the target from its view_definition "
-			 "(CREATE VIEW ... AS ...) once the tables it reads exist");
-	else if (strcmp(t, "MANAGED") == 0)
-		snprintf(why, sizeof why, "managed table: created with its data by the statements of "
-			 "dbxmig data-plan (Delta Sharing + DEEP CLONE)");
+		return;
+	if (strcmp(t, "MANAGED") == 0 && (!f || strcmp(f, "DELTA") == 0)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, "storage_location");
+		return;
+	}
+	if (strcmp(t, "MANAGED") == 0)
+		snprintf(why, sizeof why, "managed %.40s table: created with its data by the statements of "
+			 "dbxmig data-plan", f);
 	else if (strcmp(t, "EXTERNAL") == 0)
 		snprintf(why, sizeof why, "external %.40s table: create it by SQL once its files are copied "
 			 "(dbxmig data-plan)", f ? f : "non-Delta");
@@ -191,6 +196,7 @@ static const char *const ro_schema[] = { "schema_id", "full_name", "catalog_type
 	"effective_predictive_optimization_flag", RO_UC, NULL };
 static const char *const ro_table[] = { "table_id", "full_name", "data_access_configuration_id",
 	"deleted_at", "effective_predictive_optimization_flag", "pipeline_id", RO_UC, NULL };
+static const char *const sql_table[] = { "MANAGED", "VIEW", NULL };
 static const char *const ro_volume[] = { "volume_id", "full_name", RO_UC, NULL };
 static const char *const ro_catalog[] = { "id", "full_name", "catalog_type", "securable_type",
 	"storage_location", "isolation_mode", "effective_predictive_optimization_flag",
@@ -465,6 +471,7 @@ static const kind_def registry[] = {
 	  .parent = "schemas", .parent_query = pq_schema, .finish = finish_table,
 	  .read_only = ro_table, .refs = refs_uc, .extras = x_table,
 	  .imp = { .write = KIND_WRITE_REST, .create_path = "/api/2.1/unity-catalog/tables",
+		   .sql_types = sql_table,
 		   .grants_path = "/api/2.1/unity-catalog/permissions/table/{id}" } },
 	{ .name = "volumes", .singular = "volume", .supported = 1,
 	  .list_path = "/api/2.1/unity-catalog/volumes", .paging = KIND_PAGE_TOKEN,

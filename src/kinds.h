@@ -109,6 +109,10 @@ typedef struct kind_import {
 					 * (only the post_keep members) here ("{id}"), when present */
 	const char *post_field;
 	const char *const *post_keep;
+	const char *const *sql_types;	/* "table_type" values the REST API cannot create: import
+					 * creates them by SQL on the target SQL warehouse
+					 * (src/ucsql.h; views after the tables), or reports them
+					 * as manual when it knows no warehouse */
 	const char *grants_path;	/* Unity Catalog permissions ("{id}"): after create/update,
 					 * PATCH {"changes": [{principal, add}]} from the object's
 					 * "grants" (export's extra: privilege_assignments) */

@@ -9,6 +9,66 @@
 
 static long g_first_ms = 250, g_max_ms = 5000;
 
+void sqlbuf_addn(sqlbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t nc = b->cap ? b->cap : 256;
+		while (nc < b->n + n + 1)
+			nc *= 2;
+		char *ns = realloc(b->s, nc);
+		if (!ns) {
+			b->oom = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = nc;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+void sqlbuf_add(sqlbuf *b, const char *s) { sqlbuf_addn(b, s, strlen(s)); }
+void sqlbuf_addc(sqlbuf *b, char c) { sqlbuf_addn(b, &c, 1); }
+
+void sqlbuf_ident(sqlbuf *b, const char *name)
+{
+	sqlbuf_addc(b, '`');
+	for (; *name; name++) {
+		if (*name == '`')
+			sqlbuf_addc(b, '`');
+		sqlbuf_addc(b, *name);
+	}
+	sqlbuf_addc(b, '`');
+}
+
+void sqlbuf_ident3(sqlbuf *b, const char *dotted)
+{
+	sqlbuf_addc(b, '`');
+	for (; *dotted; dotted++) {
+		if (*dotted == '.')
+			sqlbuf_add(b, "`.`");
+		else if (*dotted == '`')
+			sqlbuf_add(b, "``");
+		else
+			sqlbuf_addc(b, *dotted);
+	}
+	sqlbuf_addc(b, '`');
+}
+
+void sqlbuf_lit(sqlbuf *b, const char *s)
+{
+	sqlbuf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			sqlbuf_addc(b, '\\');
+		sqlbuf_addc(b, *s);
+	}
+	sqlbuf_addc(b, '\'');
+}
+
 void sqlstmt_set_backoff(long first_ms, long max_ms)
 {
 	g_first_ms = first_ms > 0 ? first_ms : 1;

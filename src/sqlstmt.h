@@ -27,6 +27,23 @@
  * idempotent calls: callers send only reads and IF NOT EXISTS creates. */
 int sqlstmt_run(ws *w, const char *warehouse_id, const char *sql, cJSON **rows, dbx_err *err);
 
+/* Building statements: a growing string; oom is set (and further adds
+ * ignored) when memory runs out. s is malloc'd (the caller frees it). */
+typedef struct sqlbuf {
+	char *s;
+	size_t n, cap;
+	int oom;
+} sqlbuf;
+void sqlbuf_addn(sqlbuf *b, const char *s, size_t n);
+void sqlbuf_add(sqlbuf *b, const char *s);
+void sqlbuf_addc(sqlbuf *b, char c);
+/* `name`, backquotes inside doubled. */
+void sqlbuf_ident(sqlbuf *b, const char *name);
+/* a.b.c as `a`.`b`.`c`. */
+void sqlbuf_ident3(sqlbuf *b, const char *dotted);
+/* A Spark SQL string literal: quotes and backslashes escaped. */
+void sqlbuf_lit(sqlbuf *b, const char *s);
+
 /* First-poll delay and its cap, in ms (tests shorten them). */
 void sqlstmt_set_backoff(long first_ms, long max_ms);
 

@@ -43,7 +43,7 @@ check "the plan says so too" contains "$P" "dbxmig moves no data"
 check "a managed Delta table is added to the share under a collision-free alias" contains "$P" \
 	'ALTER SHARE `dbxmig_s` ADD TABLE `contoso_prod`.`sales`.`orders` AS `contoso_prod__sales`.`orders`;'
 check "... and deep-cloned into its mapped name on the target" contains "$P" \
-	'CREATE TABLE IF NOT EXISTS `prod`.`sales`.`orders` DEEP CLONE `dbxmig_s_src`.`contoso_prod__sales`.`orders`;'
+	'CREATE OR REPLACE TABLE `prod`.`sales`.`orders` DEEP CLONE `dbxmig_s_src`.`contoso_prod__sales`.`orders`;'
 check "an external Delta table: a file copy to the mapped location" contains "$P" \
 	'-- [copy] the files of abfss://raw@contosolake.dfs.core.windows.net/clickstream to s3://contoso-raw/clickstream'
 check "... then registered there" contains "$P" \

@@ -1,5 +1,9 @@
 #!/bin/sh
-# End to end for the Hive metastore (kind hive_metastore), read and written
+# End to end for what is read or written by SQL on a SQL warehouse: the
+# Hive metastore (kind hive_metastore), and Unity Catalog managed tables
+# and views (kind tables), which the REST API cannot create.
+#
+# The Hive metastore is read and written
 # by SQL on a warehouse: the fixture workspace's Hive databases, managed
 # and external tables and views (plus a view over a view in a database
 # that sorts first, so views wait for each other) migrate from the Azure
@@ -9,7 +13,9 @@
 # locations; validation is clean; a second migrate creates nothing. The
 # source fake answers statements in chunks of 2 rows (--page-size 2).
 # Without a warehouse, `--only hive_metastore` is a usage error (exit 2)
-# and a run that did not name the kind leaves it out with a note.
+# and a run that did not name the kind leaves it out with a note; Unity
+# Catalog managed tables and views stay manual follow-ups that say
+# --warehouse-id would create them.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/import/common.sh"
 
@@ -20,7 +26,7 @@ write_cfg cfg AZ "$az_URL" tok-az
 write_cfg cfg AWS "$aws_URL" tok-aws
 export DATABRICKS_CONFIG_FILE=$T/cfg
 WH=$(jq -r '.[0].id' "$SEED/sql_warehouses.json")
-KINDS=users,groups,service_principals,sql_warehouses,hive_metastore
+KINDS=users,groups,service_principals,sql_warehouses,hive_metastore,storage_credentials,external_locations,catalogs,tables
 
 sql() {	# URL TOKEN WAREHOUSE STATEMENT: runs it, fails unless SUCCEEDED
 	curl -sf -X POST -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
@@ -45,7 +51,7 @@ check "one record per Hive database, the empty ones aside" jq_ok -s '[.[].key] =
 	"$T/migration/hv/export/hive_metastore.jsonl"
 check "session.json records the source warehouse" jq_ok --arg w "$WH" '.warehouse.source == $w' "$T/migration/hv/session.json"
 expect_exit 0 "transform" dbx transform --session hv --rules rules/azure_to_aws.lua \
-	--var storage_map=fixtures/maps/storage_map.csv
+	--var storage_map=fixtures/maps/storage_map.csv --var credential_map=fixtures/maps/credential_map.csv
 check "mapped: no Azure path is left, and none is in a DDL" sh -c \
 	'[ -s "$1" ] && ! grep -Eq "abfss://legacy|LOCATION" "$1"' sh "$T/migration/hv/mapped/hive_metastore.jsonl"
 expect_exit 2 "import --only hive_metastore before the warehouse is imported: usage error" \
@@ -60,12 +66,18 @@ check "... tables before views" sh -c 'grep -n "^sql " out.txt | grep -m1 "CREAT
 fake_state "$aws_URL" dry.json
 check "... and runs none" jq_ok '(.hive_metastore // []) | length == 0' dry.json
 
+expect_exit 0 "import --dry-run --only tables without a warehouse" \
+	dbx import --session hv --profile AWS --only tables --dry-run
+check "... UC managed tables and views are manual, naming --warehouse-id" sh -c '
+	[ "$(grep -c "^manual  tables .*created by SQL on a SQL warehouse: import with --warehouse-id" out.txt)" -eq 3 ]'
+
 # the unmapped wasbs container of marketing.campaigns: a map line for it
 cat "$ROOT/fixtures/maps/storage_map.csv" >storage.csv
 echo "abfss://exports@contosolegacy.dfs.core.windows.net,s3://contoso-exports" >>storage.csv
 migrate() {
 	(cd "$ROOT" && "$DBXMIG" migrate --dir "$T/migration" --session hv --from AZ --to AWS --cloud azure \
 		--rules rules/azure_to_aws.lua --var storage_map="$T/storage.csv" --only "$KINDS" \
+		--var credential_map=fixtures/maps/credential_map.csv \
 		--warehouse-id "$WH" --rate-limit 0 "$@")
 }
 expect_exit 0 "migrate --warehouse-id exits 0" migrate
@@ -92,6 +104,22 @@ check "views keep their query" jq_ok --slurpfile s az.json '
 	views == ($s[0] | views) and (views | length) == 2' aws.json
 check "the statements ran on the migrated warehouse" jq_ok --arg w "$(jq -r '.sql_warehouses[0].id' aws.json)" \
 	'.warehouse.target == $w' "$T/migration/hv/session.json"
+check "UC managed tables are created by SQL, with columns and partitions" jq_ok --slurpfile s az.json '
+	def managed: [.tables[] | select(.table_type == "MANAGED") |
+		[.full_name, .data_source_format, [.columns[] | [.name, .type_text, .nullable, .comment]], (.partition_columns // [])]] | sort;
+	managed == ($s[0] | managed) and (managed | length) == 2' aws.json
+check "... on the target's managed storage" jq_ok \
+	'[.tables[] | select(.table_type == "MANAGED") | .storage_location | select(test("windows\\.net"))] | length == 0' aws.json
+check "the UC view is created by SQL after the tables it reads" jq_ok --slurpfile s az.json '
+	[.tables[] | select(.table_type == "VIEW") | [.full_name, .view_definition]] ==
+	[$s[0].tables[] | select(.table_type == "VIEW") | [.full_name, .view_definition]]' aws.json
+check "the external CSV table stays a manual follow-up" sh -c \
+	'grep "\"kind\":\"tables\"" "$1" | grep -q partner_feed && ! jq -e ".tables[] | select(.name == \"partner_feed\")" aws.json >/dev/null' \
+	sh "$T/migration/hv/import/manual.jsonl"
+check "grants of the SQL-created tables carry over" jq_ok --slurpfile s az.json '
+	def g: [.grants[]? | select(.securable_type == "table" and (.full_name | test("orders|daily_revenue"))) |
+		[.full_name, (.privilege_assignments | map([.principal, (.privileges | sort)]) | sort)]] | sort;
+	g == ($s[0] | g)' aws.json
 check "validation found no difference" grep -q "no differences" migrate1.out
 check "validation compared the Hive metastore" jq_ok -s 'length == 3' "$T/migration/hv/validation/hive_metastore.jsonl"
 expect_exit 0 "status" dbx status --session hv

@@ -126,6 +126,12 @@ call GET /api/2.1/unity-catalog/tables/main.sales.v
 jqok "a view carries view_definition" '.view_definition == "SELECT id FROM main.sales.orders"'
 sql "SHOW TABLES IN main.sales"
 jqok "SHOW TABLES in a UC schema" '[.result.data_array[][1]] == ["ext", "orders", "v"]'
+call PATCH /api/2.1/unity-catalog/tables/main.sales.orders '{"comment": "x"}'
+err 400 INVALID_PARAMETER_VALUE "PATCH tables changes the owner only"
+call PATCH /api/2.1/unity-catalog/tables/main.sales.orders '{"owner": "nobody@nowhere"}'
+err 400 INVALID_PARAMETER_VALUE "... to a principal that exists"
+call PATCH /api/2.1/unity-catalog/tables/main.sales.orders '{"owner": "admins"}'
+jqok "PATCH tables sets the owner" '.owner == "admins" and .full_name == "main.sales.orders"'
 call DELETE /api/2.1/unity-catalog/tables/main.sales.ext
 is 200 "a UC table deleted through the API"
 sql "CREATE CATALOG c2"
