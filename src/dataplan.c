@@ -216,6 +216,25 @@ static void put_columns(FILE *f, const cJSON *cols)
 	fputc(')', f);
 }
 
+/* "[copy] the files of LOC to TLOC" (and, with `tool`, which tool can):
+ * 1, or 0 (counted as unmapped) when the target location is still
+ * Azure's or unknown. */
+static int put_copy(plan *p, const char *loc, const char *tloc, int tool)
+{
+	FILE *f = p->f;
+	fputs("-- [copy] the files of ", f);
+	put_comment(f, loc ? loc : "(no location)");
+	fputs(" to ", f);
+	if (is_azure_or_unset(tloc)) {
+		fputs("(no target location: map it with --var storage_map=FILE.csv and transform again)\n", f);
+		p->unmapped++;
+		return 0;
+	}
+	put_comment(f, tloc);
+	fputs(tool ? " (a tool that reads Azure and writes S3: rclone, a job on the source)\n" : "\n", f);
+	return 1;
+}
+
 static void plan_table(plan *p, const cJSON *src, const cJSON *dst)
 {
 	FILE *f = p->f;
@@ -246,16 +265,8 @@ static void plan_table(plan *p, const cJSON *src, const cJSON *dst)
 		return;
 	}
 	if (strcmp(type, "EXTERNAL") == 0) {
-		fputs("-- [copy] the files of ", f);
-		put_comment(f, loc ? loc : "(no location)");
-		fputs(" to ", f);
-		if (is_azure_or_unset(tloc)) {
-			fputs("(no target location: map it with --var storage_map=FILE.csv and transform again)\n", f);
-			p->unmapped++;
+		if (!put_copy(p, loc, tloc, 1))
 			return;
-		}
-		put_comment(f, tloc);
-		fputs(" (a tool that reads Azure and writes S3: rclone, a job on the source)\n", f);
 		fputs("-- [target] once copied:\nCREATE TABLE IF NOT EXISTS ", f);
 		put_ident(f, tfull);
 		if (!fmt || strcmp(fmt, "DELTA") != 0)
@@ -309,16 +320,7 @@ static void plan_volume(plan *p, const cJSON *src, const cJSON *dst)
 	put_comment(f, full);
 	fprintf(f, " (%s)\n", type ? type : "?");
 	if (type && strcmp(type, "EXTERNAL") == 0) {
-		fputs("-- [copy] the files of ", f);
-		put_comment(f, loc ? loc : "(no location)");
-		fputs(" to ", f);
-		if (is_azure_or_unset(tloc)) {
-			fputs("(no target location: map it with --var storage_map=FILE.csv and transform again)\n", f);
-			p->unmapped++;
-			return;
-		}
-		put_comment(f, tloc);
-		fputc('\n', f);
+		put_copy(p, loc, tloc, 0);
 		return;
 	}
 	fputs("-- [copy] the files of /Volumes/", f);
@@ -392,16 +394,8 @@ static void plan_hive_db(plan *p, const cJSON *src, const cJSON *dst)
 			continue;
 		}
 		if (!strcmp(type, "EXTERNAL")) {
-			fputs("-- [copy] the files of ", f);
-			put_comment(f, loc ? loc : "(no location)");
-			fputs(" to ", f);
-			if (is_azure_or_unset(tloc)) {
-				fputs("(no target location: map it with --var storage_map=FILE.csv and transform again)\n", f);
-				p->unmapped++;
+			if (!put_copy(p, loc, tloc, 1))
 				continue;
-			}
-			put_comment(f, tloc);
-			fputs(" (a tool that reads Azure and writes S3: rclone, a job on the source)\n", f);
 			if (!delta && ddl && strstr(ddl, "PARTITIONED BY")) {
 				fputs("-- [target] once copied, find the partitions:\nMSCK REPAIR TABLE ", f);
 				put_hive(f, tdb, name);

@@ -196,6 +196,26 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The values of column a (or b) of every row, sorted (they belong to
+ * rows); rows whose column `unless` is "true" are left out (temporary
+ * views). NULL when out of memory. */
+static const char **column_sorted(const cJSON *rows, const char *a, const char *b, const char *unless,
+				  size_t *n)
+{
+	const char **v = calloc((size_t)cJSON_GetArraySize(rows) + 1, sizeof *v);
+	const cJSON *r;
+	*n = 0;
+	if (!v)
+		return NULL;
+	cJSON_ArrayForEach(r, rows) {
+		const char *x = col(r, a, b), *u = unless ? col(r, unless, NULL) : NULL;
+		if (x && !(u && !strcmp(u, "true")))
+			v[(*n)++] = x;
+	}
+	qsort(v, *n, sizeof *v, cmp_str);
+	return v;
+}
+
 /* Runs one statement built in b (freed here). */
 static int run_sb(ws *w, const char *wh, sqlbuf *b, cJSON **rows, dbx_err *err)
 {
@@ -292,17 +312,10 @@ static cJSON *read_db(ws *w, const char *wh, const char *db, int *skip, dbx_err 
 	sqlbuf_ident(&b, db);
 	if (run_sb(w, wh, &b, &rows, err) < 0)
 		goto bad;
-	names = calloc((size_t)cJSON_GetArraySize(rows) + 1, sizeof *names);
-	if (!names) {
+	if (!(names = column_sorted(rows, "tableName", "table_name", "isTemporary", &n))) {
 		err_set(err, ERR_IO, db, "out of memory");
 		goto bad;
 	}
-	cJSON_ArrayForEach(r, rows) {
-		const char *t = col(r, "tableName", "table_name"), *tmp = col(r, "isTemporary", NULL);
-		if (t && !(tmp && !strcmp(tmp, "true")))
-			names[n++] = t;
-	}
-	qsort(names, n, sizeof *names, cmp_str);
 	if (n == 0 && !strcmp(db, "default")) {
 		*skip = 1;
 		goto bad;
@@ -336,7 +349,7 @@ int hive_export(ws *w, store *st, const char *phase, const char *warehouse, hive
 		dbx_err *err)
 {
 	jsonl_out *out = NULL;
-	cJSON *rows = NULL, *r;
+	cJSON *rows = NULL;
 	const char **names = NULL;
 	size_t n = 0;
 	int rc = -1;
@@ -348,17 +361,10 @@ int hive_export(ws *w, store *st, const char *phase, const char *warehouse, hive
 		err_prefix(err, "hive_metastore: listing the databases on warehouse %s", warehouse);
 		goto out;
 	}
-	names = calloc((size_t)cJSON_GetArraySize(rows) + 1, sizeof *names);
-	if (!names) {
+	if (!(names = column_sorted(rows, "databaseName", "namespace", NULL, &n))) {
 		err_set(err, ERR_IO, HIVE_KIND, "out of memory");
 		goto out;
 	}
-	cJSON_ArrayForEach(r, rows) {
-		const char *d = col(r, "databaseName", "namespace");
-		if (d)
-			names[n++] = d;
-	}
-	qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		dbx_err e = { 0 };
 		int skip;
