@@ -231,6 +231,15 @@ static int run_sb(ws *w, const char *wh, sqlbuf *b, cJSON **rows, dbx_err *err)
 	return rc;
 }
 
+/* Names the object an error is about: "hive_metastore table db.t: SQL
+ * <statement>: <why>" (the statement was the error's where). */
+static void about(dbx_err *e, const char *what, const char *name)
+{
+	if (e->where[0])
+		err_prefix(e, "%s", e->where);
+	snprintf(e->where, sizeof e->where, "%s %s %.400s", HIVE_KIND, what, name);
+}
+
 /* One table's record from SHOW CREATE TABLE. */
 static cJSON *read_table(ws *w, const char *wh, const char *db, const char *t, dbx_err *err)
 {
@@ -324,7 +333,9 @@ static cJSON *read_db(ws *w, const char *wh, const char *db, int *skip, dbx_err 
 	for (size_t i = 0; i < n; i++) {
 		cJSON *t = read_table(w, wh, db, names[i], err);
 		if (!t) {
-			err_prefix(err, "table %s.%s", db, names[i]);
+			char tn[1200];
+			snprintf(tn, sizeof tn, "%s.%s", db, names[i]);
+			about(err, "table", tn);
 			goto bad;
 		}
 		cJSON_AddItemToArray(tables, t);
@@ -379,7 +390,8 @@ int hive_export(ws *w, store *st, const char *phase, const char *warehouse, hive
 				*err = e;
 				goto out;
 			}
-			err_prefix(&e, "database %s", names[i]);
+			if (strncmp(e.where, HIVE_KIND, strlen(HIVE_KIND)) != 0)
+				about(&e, "database", names[i]);
 			store_fail(st, phase, HIVE_KIND, names[i], &e);
 			c->failed++;
 			continue;
@@ -563,7 +575,7 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 		if ((r = apply(&h, &b, NULL, db, &e, err)) == -2)
 			goto out;
 		if (r < 0) {
-			err_prefix(&e, "database %s", db);
+			about(&e, "database", db);
 			store_fail(st, "import", HIVE_KIND, db, &e);
 			cJSON_AddBoolToObject(rec, "_failed", 1);
 			continue;
@@ -601,7 +613,7 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 			if ((r = apply(&h, &b, HIVE_TABLE_KIND, key, &te, err)) == -2)
 				goto out;
 			if (r < 0) {
-				err_prefix(&te, "table %s", key);
+				about(&te, "table", key);
 				store_fail(st, "import", HIVE_KIND, key, &te);
 				cJSON_AddBoolToObject(rec, "_failed", 1);
 				continue;
@@ -637,7 +649,7 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 		if (views[i].done == 1)
 			continue;
 		snprintf(key, sizeof key, "%s.%s", views[i].db, views[i].name);
-		err_prefix(&views[i].err, "view %s", key);
+		about(&views[i].err, "view", key);
 		store_fail(st, "import", HIVE_KIND, key, &views[i].err);
 		cJSON_ArrayForEach(rec, recs) {
 			const char *db = jstr(cJSON_GetObjectItemCaseSensitive(rec, "object"), "name");
