@@ -522,8 +522,23 @@ static int apply(himp *h, sqlbuf *b, const char *kind, const char *key, dbx_err 
 	return 0;
 }
 
+long hive_mapped_count(store *st)
+{
+	dbx_err e = { 0 };
+	jsonl_in *in = store_read(st, "mapped", HIVE_KIND, &e);
+	const char *line;
+	size_t len;
+	long n = 0;
+	if (!in)
+		return 0;
+	while (jsonl_in_next_raw(in, &line, &len))
+		n++;
+	jsonl_in_close(in);
+	return n;
+}
+
 int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run, hive_counts *c,
-		dbx_err *err)
+		hive_manual_fn manual, void *ud, dbx_err *err)
 {
 	himp h = { .w = w, .st = st, .ids = ids, .wh = warehouse, .dry_run = dry_run };
 	jsonl_in *in;
@@ -559,6 +574,12 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 		}
 		if (idmap_target(ids, HIVE_KIND, db)) {
 			c->kept++;
+			cJSON_AddBoolToObject(rec, "_kept", 1);
+			continue;
+		}
+		if (jstr(o, "manual")) {
+			snprintf(key, sizeof key, "%s/%s", HIVE_KIND, db);
+			manual(ud, key, db, jstr(o, "manual"));
 			cJSON_AddBoolToObject(rec, "_kept", 1);
 			continue;
 		}

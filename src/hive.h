@@ -61,12 +61,17 @@ const char *hive_target_warehouse(store *st, const idmap *ids, const char *given
 
 /* Creates the mapped databases, then their tables, then every view (a view
  * whose tables are not there yet is tried again after the others),
- * journaling each; a re-run skips what the journal holds. With dry_run it
+ * journaling each; a re-run skips what the journal holds. A database a
+ * rule marked "manual" is not written: `manual` is called for it. With dry_run it
  * prints the statements and runs none. Failures go to
  * logs/failed_import_hive_metastore.jsonl. Returns -1 only for a hard
  * error (authentication, the journal cannot be written). */
+typedef void (*hive_manual_fn)(void *ud, const char *key, const char *name, const char *why);
 int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run, hive_counts *c,
-		dbx_err *err);
+		hive_manual_fn manual, void *ud, dbx_err *err);
+
+/* Records in mapped/hive_metastore.jsonl (0 when there is none). */
+long hive_mapped_count(store *st);
 
 /* The parts of a SHOW CREATE TABLE answer (exposed for tests): the type
  * ("VIEW", "EXTERNAL" when it has a LOCATION or says EXTERNAL, else

@@ -1879,6 +1879,13 @@ static int sql_usage(imp *x, kind_set sel, dbx_err *err)
 	return 0;
 }
 
+/* hive_import's manual follow-ups (a database a rule marked manual). */
+static void sql_manual(void *ud, const char *key, const char *name, const char *why)
+{
+	imp *x = ud;
+	manual(x, kind_find(HIVE_KIND), key, name, why);
+}
+
 /* The Hive metastore, by SQL on the target warehouse (src/hive.c). No
  * warehouse: a usage error when --only names the kind, else one note and
  * the kind is left for a later run. */
@@ -1888,13 +1895,15 @@ static int import_by_sql(imp *x, const kind_def *k, dbx_err *err)
 	hive_counts hc;
 	counts *c = cnt_of(x, k);
 
+	if (hive_mapped_count(x->st) == 0)
+		return 0;	/* export did not read it: nothing to say */
 	if (!hive_target_warehouse(x->st, x->ids, x->o->warehouse_id, wh, sizeof wh, why, sizeof why)) {
 		if (hive_named(x->o->only))
 			return err_set(err, ERR_USAGE, "--warehouse-id", "%s: %s", k->name, why);
 		printf("note: %s not imported: %s\n", k->name, why);
 		return 0;
 	}
-	if (hive_import(x->w, x->st, x->ids, wh, x->o->dry_run, &hc, err) < 0)
+	if (hive_import(x->w, x->st, x->ids, wh, x->o->dry_run, &hc, sql_manual, x, err) < 0)
 		return -1;
 	c->created += hc.added;
 	c->skipped += hc.kept;
