@@ -2,7 +2,8 @@
 # The Hive metastore when part of it cannot land: an external table whose
 # Azure location no storage map covers is refused by the AWS target; it
 # and the view that reads it go to logs/failed_import_hive_metastore.jsonl,
-# every other database, table and view lands (exit 1), and the database
+# every other database, table and view lands (exit 1), a database a rule
+# marked manual is a follow-up, and the database
 # that holds the failure is not journaled. Once the mapped location is
 # fixed, a re-run creates just what failed (exit 0), and a third run
 # nothing. A statement the warehouse rejects says why, and the token never
@@ -40,6 +41,9 @@ TWH=$(curl -sf -X POST -H "Authorization: Bearer tok-dst-secret" -H 'Content-Typ
 expect_exit 0 "export" "$DBXMIG" export --profile SRC --session h --cloud azure --only hive_metastore --warehouse-id "$WH"
 expect_exit 0 "transform (the unmapped location is a warning)" "$DBXMIG" transform --session h \
 	--rules "$ROOT/rules/azure_to_aws.lua"
+# a database a rule marked manual
+echo '{"key": "hand", "id": "hand", "object": {"name": "hand", "manual": "rebuild it by hand", "tables": []}}' \
+	>>migration/h/mapped/hive_metastore.jsonl
 expect_exit 1 "import: one table cannot land: exit 1" "$DBXMIG" import --profile DST --session h \
 	--only hive_metastore --warehouse-id "$TWH"
 F=migration/h/logs/failed_import_hive_metastore.jsonl
@@ -53,6 +57,9 @@ check "everything else landed" jq_ok '[.hive_metastore[] | .name as $d | .tables
 	["good.t", "lake.ok_tbl"]' st1.json
 check "the whole database is journaled, the one with the failure is not" jq_ok -s \
 	'[.[] | select(.kind == "hive_metastore") | .source_id] == ["good"]' migration/h/import/ids.jsonl
+check "a database a rule marked manual is a follow-up, not created" sh -c '
+	jq -e -s "any(.[]; .key == \"hive_metastore/hand\" and .why == \"rebuild it by hand\")" migration/h/import/manual.jsonl >/dev/null &&
+	! jq -e ".hive_metastore[] | select(.name == \"hand\")" st1.json >/dev/null'
 check "no token in the logs" sh -c '! grep -rq "tok-dst-secret" migration/h/logs'
 
 M=migration/h/mapped/hive_metastore.jsonl
