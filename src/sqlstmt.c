@@ -239,11 +239,10 @@ int sqlstmt_run(ws *w, const char *warehouse_id, const char *sql, cJSON **rows, 
 			goto out;
 		}
 		result = chunk;
-		const cJSON *ci = cJSON_GetObjectItemCaseSensitive(chunk, "next_chunk_index");
-		if (cJSON_IsNumber(ci) && (int)ci->valuedouble <= idx) {
+		int next;
+		if (next_chunk(chunk, &next) && next <= idx) {
 			cJSON_Delete(chunk);
-			err_set(err, ERR_PARSE, where, "statement %s: chunk %d names chunk %d next", id, idx,
-				(int)ci->valuedouble);
+			err_set(err, ERR_PARSE, where, "statement %s: chunk %d names chunk %d next", id, idx, next);
 			goto out;
 		}
 	}
