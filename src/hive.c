@@ -350,6 +350,20 @@ bad:
 	return NULL;
 }
 
+/* Logs a failed database/table to logs/failed_<phase>_hive_metastore.jsonl
+ * (a dry run only says it). -1 with err when that record cannot be
+ * written: the caller stops. */
+static int record_fail(store *st, const char *phase, int dry, const char *key, const dbx_err *e,
+		       dbx_err *err)
+{
+	char b[1600];
+	if (dry) {
+		log_warn("%s", err_str(e, b, sizeof b));
+		return 0;
+	}
+	return store_fail(st, phase, HIVE_KIND, key, e, err);
+}
+
 static int hard(const dbx_err *e)
 {
 	return e->cls == ERR_AUTH || e->cls == ERR_CONFIG ||
@@ -392,7 +406,8 @@ int hive_export(ws *w, store *st, const char *phase, const char *warehouse, hive
 			}
 			if (strncmp(e.where, HIVE_KIND, strlen(HIVE_KIND)) != 0)
 				about(&e, "database", names[i]);
-			store_fail(st, phase, HIVE_KIND, names[i], &e);
+			if (record_fail(st, phase, 0, names[i], &e, err) < 0)
+				goto out;
 			c->failed++;
 			continue;
 		}
@@ -568,7 +583,8 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 		c->total++;
 		if (!db) {
 			err_set(&e, ERR_PARSE, jstr(rec, "key"), "a database record without \"name\"");
-			store_fail(st, "import", HIVE_KIND, jstr(rec, "key") ? jstr(rec, "key") : "?", &e);
+			if (record_fail(st, "import", dry_run, jstr(rec, "key") ? jstr(rec, "key") : "?", &e, err) < 0)
+				goto out;
 			cJSON_AddBoolToObject(rec, "_failed", 1);
 			continue;
 		}
@@ -597,7 +613,8 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 			goto out;
 		if (r < 0) {
 			about(&e, "database", db);
-			store_fail(st, "import", HIVE_KIND, db, &e);
+			if (record_fail(st, "import", dry_run, db, &e, err) < 0)
+				goto out;
 			cJSON_AddBoolToObject(rec, "_failed", 1);
 			continue;
 		}
@@ -610,7 +627,8 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 			if (create_stmt(db, t, &b, &te) < 0) {
 				free(b.s);
 				memset(&b, 0, sizeof b);
-				store_fail(st, "import", HIVE_KIND, key, &te);
+				if (record_fail(st, "import", dry_run, key, &te, err) < 0)
+					goto out;
 				cJSON_AddBoolToObject(rec, "_failed", 1);
 				continue;
 			}
@@ -635,7 +653,8 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 				goto out;
 			if (r < 0) {
 				about(&te, "table", key);
-				store_fail(st, "import", HIVE_KIND, key, &te);
+				if (record_fail(st, "import", dry_run, key, &te, err) < 0)
+					goto out;
 				cJSON_AddBoolToObject(rec, "_failed", 1);
 				continue;
 			}
@@ -671,7 +690,8 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 			continue;
 		snprintf(key, sizeof key, "%s.%s", views[i].db, views[i].name);
 		about(&views[i].err, "view", key);
-		store_fail(st, "import", HIVE_KIND, key, &views[i].err);
+		if (record_fail(st, "import", dry_run, key, &views[i].err, err) < 0)
+			goto out;
 		cJSON_ArrayForEach(rec, recs) {
 			const char *db = jstr(cJSON_GetObjectItemCaseSensitive(rec, "object"), "name");
 			if (db && !strcmp(db, views[i].db) && !cJSON_HasObjectItem(rec, "_failed"))
