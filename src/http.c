@@ -7,6 +7,7 @@
  * call the request's callback. The blocking http_call_json is the same
  * machinery driven until its one request is done, so it shares the rate
  * limit, the retries and the connection cache. */
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdint.h>
@@ -846,15 +847,35 @@ int http_nul_find(const cJSON *j, char *path, size_t size)
 	return nul_walk(j, path, size, 0);
 }
 
+/* The length of the escape at s (s[0] is a backslash, left bytes from
+ * there): 6 for \uXXXX, 2 for the others; 0 for a \u without four hex
+ * digits, which cJSON would not refuse but read as U+0000 (parse_hex4
+ * answers 0), cutting the string there as silently as "\u0000" does. */
+static size_t escape_len(const char *s, size_t left)
+{
+	if (left < 2 || s[1] != 'u')
+		return left < 2 ? 1 : 2;
+	if (left < 6)
+		return 0;
+	for (int k = 2; k < 6; k++)
+		if (!isxdigit((unsigned char)s[k]))
+			return 0;
+	return 6;
+}
+
 cJSON *http_parse_reply(const char *body, size_t len)
 {
 	static const char nul[] = "\\u0000", mark[] = "\\uDBFF\\uDFFF";
-	size_t n = 0, bs = 0;
-	/* count the real escapes: a backslash that an even run precedes */
-	for (size_t i = 0; i < len; i++) {
-		if (body[i] == '\\' && bs % 2 == 0 && len - i >= 6 && memcmp(body + i, nul, 6) == 0)
+	size_t n = 0, step;
+	/* Walk escape by escape (as cJSON does: a \uXXXX is one, whatever
+	 * follows), counting the NUL ones; an invalid \u escape makes the
+	 * reply invalid JSON. */
+	for (size_t i = 0; i < len; i += step) {
+		step = body[i] == '\\' ? escape_len(body + i, len - i) : 1;
+		if (step == 0)
+			return NULL;
+		if (step == 6 && memcmp(body + i, nul, 6) == 0)
 			n++;
-		bs = body[i] == '\\' ? bs + 1 : 0;
 	}
 	if (n == 0)
 		return cJSON_ParseWithLength(body, len);
@@ -862,17 +883,15 @@ cJSON *http_parse_reply(const char *body, size_t len)
 	if (!copy)
 		return NULL;
 	size_t o = 0;
-	bs = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (body[i] == '\\' && bs % 2 == 0 && len - i >= 6 && memcmp(body + i, nul, 6) == 0) {
+	for (size_t i = 0; i < len; i += step) {
+		step = body[i] == '\\' ? escape_len(body + i, len - i) : 1;
+		if (step == 6 && memcmp(body + i, nul, 6) == 0) {
 			memcpy(copy + o, mark, 12);
 			o += 12;
-			i += 5;
-			bs = 0;
-			continue;
+		} else {
+			memcpy(copy + o, body + i, step);
+			o += step;
 		}
-		bs = body[i] == '\\' ? bs + 1 : 0;
-		copy[o++] = body[i];
 	}
 	cJSON *j = cJSON_ParseWithLength(copy, o);
 	free(copy);
