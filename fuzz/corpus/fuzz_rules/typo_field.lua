@@ -1,0 +1,1 @@
+return { jobb = function() end }
