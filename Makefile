@@ -33,7 +33,7 @@ BIN      := $(if $(filter build,$(B)),.,$(B))
 DBXMIG   := $(BIN)/dbxmig
 FAKEWS   := $(BIN)/dbxmig-fakews
 
-.PHONY: all test unit cli check install clean demo bench fuzz fuzz-run valgrind
+.PHONY: all test unit cli check install clean demo bench fuzz fuzz-run fuzz-merge fuzz-merge-run valgrind
 all: $(DBXMIG) $(FAKEWS)
 
 $(B)/%.o: %.c
@@ -81,27 +81,37 @@ cli: all
 bench: all
 	@DBXMIG=$(abspath $(DBXMIG)) FAKEWS=$(abspath $(FAKEWS)) bench/run.sh
 
-# libFuzzer harnesses (fuzz/fuzz_*.c: databrickscfg, CSV maps, JSONL, HTTP error
-# replies, JSON -> Lua -> JSON), built with clang in build/fuzz/ and run
-# FUZZ_TIME seconds each from the seeds in fuzz/corpus/<name>/. New inputs
-# go to build/fuzz-corpus/<name>/, crashes to build/fuzz/crash-*.
+# libFuzzer harnesses (fuzz/fuzz_*.c: databrickscfg, CSV maps, JSONL, HTTP
+# error replies, HTTP replies with NUL escapes, JSON -> Lua -> JSON, the
+# comparer, rule files), built with clang + ASan + UBSan in build/fuzz/ and
+# run by fuzz/run.sh FUZZ_TIME seconds each, FUZZ_JOBS at a time, from
+# fuzz/corpus/<name>/ and fuzz/regress/<name>/. New inputs go to
+# build/fuzz-corpus/<name>/, a crashing input to build/fuzz-artifacts/<name>/;
+# any crash, leak, hang or UB fails the run naming the target and the input.
+# `make fuzz-merge` then folds the new inputs into a minimal fuzz/corpus/.
 FUZZ      := $(patsubst fuzz/%.c,$(B)/f/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_MAKE  = $(MAKE) B=build/fuzz CC=clang WARN="-Wall -Wextra" OPT="-O1 -g" \
+	SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 
 $(B)/f/%: $(B)/fuzz/%.o $(B)/libdbx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 fuzz-run: $(FUZZ)
-	@for f in $(FUZZ); do n=$$(basename $$f); mkdir -p build/fuzz-corpus/$$n; \
-		echo "fuzz: $$n for $(FUZZ_TIME) s"; \
-		$$f -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=0 \
-			-artifact_prefix=$(B)/ build/fuzz-corpus/$$n fuzz/corpus/$$n \
-			2>build/fuzz-$$n.log || { tail -40 build/fuzz-$$n.log; exit 1; }; done
+	@fuzz/run.sh -j $(FUZZ_JOBS) $(FUZZ_TIME) $(FUZZ)
+
+fuzz-merge-run: $(FUZZ)
+	@fuzz/run.sh -m $(FUZZ)
 
 fuzz:
-	$(MAKE) B=build/fuzz CC=clang WARN="-Wall -Wextra" OPT="-O1 -g" \
-		SAN="-fsanitize=fuzzer-no-link,address,undefined" fuzz-run
+	@./scripts/deps.sh fuzz
+	$(FUZZ_MAKE) fuzz-run
+
+fuzz-merge:
+	@./scripts/deps.sh fuzz
+	$(FUZZ_MAKE) fuzz-merge-run
 
 check:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
