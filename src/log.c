@@ -93,6 +93,17 @@ out:
 	pthread_mutex_unlock(&lock);
 }
 
+void log_forget_secrets(void)
+{
+	pthread_mutex_lock(&lock);
+	while (nsecrets)
+		free(secrets[--nsecrets]);
+	free(secrets);
+	secrets = NULL;
+	capsecrets = 0;
+	pthread_mutex_unlock(&lock);
+}
+
 /* Replaces s[at, at+n) by "****" (or n stars when n < 4, so the string
  * never grows and the edit stays in place). Returns the index after it. */
 static size_t mask(char *s, size_t at, size_t n)

@@ -20,6 +20,11 @@ void log_close_file(void);
  * Strings shorter than LOG_SECRET_MIN bytes are ignored. */
 #define LOG_SECRET_MIN 4
 void log_add_secret(const char *s);
+/* Forgets every registered secret. For a process that parses many
+ * unrelated configurations (the fuzz_cfg harness: millions of tokens would
+ * make each log_add_secret and log_redact slower and slower), never for a
+ * run, whose secrets stay registered until exit. */
+void log_forget_secrets(void);
 /* Replaces every registered secret, and any "Bearer xxx" or
  * "access_token":"xxx", in s (in place) by "****". */
 void log_redact(char *s);

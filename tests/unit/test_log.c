@@ -46,6 +46,20 @@ static void test_redaction(void **state)
 	redact("xx-dapi0123456789abcdef", "xx-****");
 }
 
+/* Run last: it forgets the secrets the other tests registered. */
+static void test_forget_secrets(void **state)
+{
+	(void)state;
+	log_add_secret("forget-me-1234");
+	redact("a forget-me-1234 b", "a **** b");
+	log_forget_secrets();
+	redact("a forget-me-1234 b dapi0123456789abcdef", "a forget-me-1234 b dapi0123456789abcdef");
+	log_forget_secrets();	/* twice, and with none: no harm */
+	log_add_secret("forget-me-1234");
+	redact("a forget-me-1234 b", "a **** b");
+	log_forget_secrets();
+}
+
 static char *slurp(const char *path)
 {
 	static char buf[8192];
@@ -174,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_run_log),
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_progress_summary),
+		cmocka_unit_test(test_forget_secrets),
 	};
 	return cmocka_run_group_tests_name("log", tests, NULL, NULL);
 }
