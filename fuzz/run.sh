@@ -8,6 +8,7 @@
 #   fuzz/corpus/NAME/   the kept corpus (read; rewritten only by -m),
 #   fuzz/regress/NAME/  inputs that once crashed it (read, run first),
 #   fuzz/NAME.dict      a libFuzzer dictionary, when there is one,
+#   fuzz/NAME.seeds     repo directories (one a line) also read as inputs,
 #   DIR/NAME/           where new inputs go (-o, default build/fuzz-corpus),
 #   build/fuzz-artifacts/NAME/  the crashing input, build/fuzz-NAME.log the log.
 # -j runs that many targets at once (one core each). Each finished target
@@ -48,17 +49,18 @@ shift
 
 # One target: runs it, prints its line; exit status 1 when it failed.
 run_one() {
-	local bin=$1 n log art dict=() regress=() rc execs input
+	local bin=$1 n log art dict=() regress=() seeds=() rc execs input
 	n=$(basename "$bin")
 	log=build/fuzz-$n.log art=build/fuzz-artifacts/$n
 	mkdir -p "$out/$n" "fuzz/corpus/$n" "$art" || return 1
 	[ -f "fuzz/$n.dict" ] && dict=("-dict=fuzz/$n.dict")
 	[ -d "fuzz/regress/$n" ] && regress=("fuzz/regress/$n")
+	[ -f "fuzz/$n.seeds" ] && mapfile -t seeds < <(grep -v '^#' "fuzz/$n.seeds")
 	rm -f "$art"/*
 	# -timeout: an input that takes 25 s is a hang; -max_len: replies,
 	# rule files and session lines larger than 8 KB add nothing here.
 	"$bin" -max_total_time="$secs" -max_len=8192 -timeout=25 -print_final_stats=1 \
-		"${dict[@]}" -artifact_prefix="$art/" "$out/$n" "fuzz/corpus/$n" "${regress[@]}" \
+		"${dict[@]}" -artifact_prefix="$art/" "$out/$n" "fuzz/corpus/$n" "${regress[@]}" "${seeds[@]}" \
 		>"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
