@@ -13,8 +13,9 @@
 #   build/fuzz-artifacts/NAME/  the crashing input, build/fuzz-NAME.log the log.
 # -j runs that many targets at once (one core each). Each finished target
 # prints "fuzz: NAME SECONDS s, EXECS execs, corpus N: clean" (or FAILED).
-# -m merges fuzz/corpus/NAME and build/fuzz-corpus/NAME into a fresh,
-# minimal corpus (libFuzzer -merge=1) that replaces fuzz/corpus/NAME.
+# -m merges fuzz/corpus/NAME and DIR/NAME into a fresh, minimal corpus
+# that replaces fuzz/corpus/NAME: libFuzzer's -set_cover_merge=1, a
+# -merge=1 that keeps fewer files for the same features (csv: 76, not 125).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 out=build/fuzz-corpus jobs=1 merge=0
@@ -33,7 +34,7 @@ if [ "$merge" = 1 ]; then
 		n=$(basename "$bin")
 		fresh=build/fuzz-merge/$n
 		rm -rf "$fresh" && mkdir -p "$fresh" "$out/$n" || exit 1
-		"$bin" -merge=1 -max_len=8192 -timeout=25 "$fresh" "fuzz/corpus/$n" "$out/$n" \
+		"$bin" -set_cover_merge=1 -max_len=8192 -timeout=25 "$fresh" "fuzz/corpus/$n" "$out/$n" \
 			>"build/fuzz-merge-$n.log" 2>&1 ||
 			{ tail -20 "build/fuzz-merge-$n.log"; echo "fuzz: merging $n failed" >&2; exit 1; }
 		before=$(find "fuzz/corpus/$n" "$out/$n" -type f | wc -l)
