@@ -303,8 +303,10 @@ static int match_at(const pseg *p, size_t np, const step *s, size_t ns)
 	if (!np)
 		return ns == 0;
 	if (p->t == PS_DEEP) {
+		/* k ? s + k : s: at the top the path is empty and s may be NULL,
+		 * and NULL + 0 is undefined behaviour (found by fuzz_compare) */
 		for (k = 0; k <= ns; k++)
-			if (match_at(p + 1, np - 1, s + k, ns - k))
+			if (match_at(p + 1, np - 1, k ? s + k : s, ns - k))
 				return 1;
 		return 0;
 	}

@@ -108,6 +108,21 @@ static void nulls_count_as_absent_and_never_crash(void **state)
 	cmp_free(c);
 }
 
+/* fuzz_compare found it: a "**" pattern tried at the top (an empty path,
+ * before any step was ever pushed) offset the path's NULL array, which is
+ * undefined behaviour (UBSan: "applying zero offset to null pointer"). */
+static void deep_patterns_at_the_top(void **state)
+{
+	cmp *c = mk("{\"*\":{\"sets\":[\"**.all_permissions\"]},\"jobs\":{\"ignore\":[\"**.id\"]}}");
+	got g;
+
+	(void)state;
+	assert_int_equal(run(c, "jobs", "[]", "{\"id\":1}", &g), 1);
+	/* the id is ignored everywhere, the top included */
+	assert_string_equal(g.text, "TYPE_MISMATCH k1 : [] -> {}\n");
+	cmp_free(c);
+}
+
 static void nested_lists_of_objects(void **state)
 {
 	cmp *c = mk(NULL);
@@ -471,6 +486,7 @@ int main(void)
 		cmocka_unit_test(equal_objects_give_nothing),
 		cmocka_unit_test(each_type_is_named_with_its_path),
 		cmocka_unit_test(nulls_count_as_absent_and_never_crash),
+		cmocka_unit_test(deep_patterns_at_the_top),
 		cmocka_unit_test(nested_lists_of_objects),
 		cmocka_unit_test(sets_compare_as_sets),
 		cmocka_unit_test(emails_and_case_insensitive_paths),
