@@ -1477,7 +1477,7 @@ int export_run(const export_opts *o)
 	if (cfg_load_profile(o->profile, &prof, &err))
 		goto out;
 	prof_ok = 1;
-	if (!cloud) {
+	if (!cloud && !o->phase) {	/* only the source's cloud is recorded */
 		cloud = export_cloud_from_host(prof.host);
 		if (!cloud)
 			log_warn("export: cannot tell the cloud of %s (a loopback host): recorded as "
