@@ -697,9 +697,10 @@ local function policy_definition(def, ctx)
 	end
 end
 
--- Unity Catalog kinds: their handlers below say what an unmapped location
--- means for the object, once.
-local UC_KINDS = { catalog = true, schema = true, table = true, volume = true, external_location = true }
+-- Unity Catalog kinds and Hive databases: their handlers below say what
+-- an unmapped location means for the object, once.
+local UC_KINDS = { catalog = true, schema = true, table = true, volume = true, external_location = true,
+	hive_database = true }
 
 local function storage_location(url, ctx)
 	local m = map_storage(url)
@@ -770,6 +771,25 @@ local function tbl(t, ctx)
 		t.manual = ("external table on Azure storage %s: copy its files to S3 and create it by hand, or %s")
 			:format(t.storage_location, MAP_HINT)
 		dbx.warn(t.manual)
+	end
+end
+
+-- A Hive database or table on storage no map names cannot be created on
+-- AWS: the database (its LOCATION) or that table becomes a manual
+-- follow-up (import skips it and says so; the rest of the database goes on).
+local function hive_database(db, ctx)
+	if unmapped(db.location) then
+		db.manual = ("Hive database on Azure storage %s: create it by hand on S3, or %s")
+			:format(db.location, MAP_HINT)
+		dbx.warn(db.manual)
+		return
+	end
+	for _, t in ipairs(db.tables or {}) do
+		if t.manual == nil and unmapped(t.location) then
+			t.manual = ("Hive table %s.%s on Azure storage %s: copy its files to S3 and create it by hand, or %s")
+				:format(db.name, t.name, t.location, MAP_HINT)
+			dbx.warn(t.manual)
+		end
 	end
 end
 
@@ -904,6 +924,7 @@ return {
 	schema = schema,
 	table = tbl,
 	volume = volume,
+	hive_database = hive_database,
 	instance_pool = instance_pool,
 	secret_scope = secret_scope,
 	sql_warehouse = sql_warehouse,

@@ -57,9 +57,13 @@ printf '[azure]\nhost = %s\ntoken = demo-azure-token\n\n[aws]\nhost = %s\ntoken 
 export DATABRICKS_CONFIG_FILE=$cfg
 
 echo "== dbxmig demo: Azure fake $azure_url -> AWS fake $aws_url"
-echo "== dbxmig migrate --from azure --to aws --session demo --rules rules/azure_to_aws.lua --rules rules/users.lua ..."
+echo "== dbxmig migrate --from azure --to aws --session demo --warehouse-id ... --rules rules/azure_to_aws.lua --rules rules/users.lua ..."
 cd "$ROOT" || exit 2
+# The seed's SQL warehouse reads the Hive metastore; its migrated twin
+# (from the ID journal) writes it and the managed Unity Catalog tables.
+warehouse=$(jq -r '.[0].id' fixtures/azure-workspace/sql_warehouses.json)
 "$DBXMIG" migrate --from azure --to aws --dir "$DIR/migration" --session demo \
+	--warehouse-id "$warehouse" \
 	--rules rules/azure_to_aws.lua --rules rules/users.lua \
 	--var email_domain_from=contoso.com --var email_domain_to="$DOMAIN" --cloud azure --rate-limit 0
 rc=$?

@@ -623,6 +623,12 @@ int hive_import(ws *w, store *st, idmap *ids, const char *warehouse, int dry_run
 			snprintf(key, sizeof key, "%s.%s", db, tn ? tn : "?");
 			if (tn && idmap_target(ids, HIVE_TABLE_KIND, key))
 				continue;
+			if (jstr(t, "manual")) {	/* a rule left it to a person */
+				char mk[1300];
+				snprintf(mk, sizeof mk, "%s/%s", HIVE_TABLE_KIND, key);
+				manual(ud, mk, key, jstr(t, "manual"));
+				continue;
+			}
 			dbx_err te = { 0 };
 			if (create_stmt(db, t, &b, &te) < 0) {
 				free(b.s);

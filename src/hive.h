@@ -61,8 +61,9 @@ const char *hive_target_warehouse(store *st, const idmap *ids, const char *given
 
 /* Creates the mapped databases, then their tables, then every view (a view
  * whose tables are not there yet is tried again after the others),
- * journaling each; a re-run skips what the journal holds. A database a
- * rule marked "manual" is not written: `manual` is called for it. With dry_run it
+ * journaling each; a re-run skips what the journal holds. A database or a
+ * table a rule marked "manual" is not written: `manual` is called for it
+ * (key "hive_metastore/DB" or "hive_metastore/tables/DB.TABLE"). With dry_run it
  * prints the statements and runs none. Failures go to
  * logs/failed_import_hive_metastore.jsonl. Returns -1 only for a hard
  * error (authentication, the journal cannot be written). */

@@ -1879,7 +1879,7 @@ static int sql_usage(imp *x, kind_set sel, dbx_err *err)
 	return 0;
 }
 
-/* hive_import's manual follow-ups (a database a rule marked manual). */
+/* hive_import's manual follow-ups (a database or table a rule marked manual). */
 static void sql_manual(void *ud, const char *key, const char *name, const char *why)
 {
 	imp *x = ud;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The Hive metastore when part of it cannot land: an external table whose
-# Azure location no storage map covers is refused by the AWS target; it
+# Azure location no rule maps (nor marks manual) is refused by the AWS target; it
 # and the view that reads it go to logs/failed_import_hive_metastore.jsonl,
 # every other database, table and view lands (exit 1), a database a rule
 # marked manual is a follow-up, and the database
@@ -39,8 +39,10 @@ TWH=$(curl -sf -X POST -H "Authorization: Bearer tok-dst-secret" -H 'Content-Typ
 	--data '{"name": "target-wh", "cluster_size": "Small"}' "$dst_URL/api/2.0/sql/warehouses" | jq -r .id)
 
 expect_exit 0 "export" "$DBXMIG" export --profile SRC --session h --cloud azure --only hive_metastore --warehouse-id "$WH"
-expect_exit 0 "transform (the unmapped location is a warning)" "$DBXMIG" transform --session h \
-	--rules "$ROOT/rules/azure_to_aws.lua"
+# rules that leave storage alone (the shipped ones make the unmapped
+# table a manual follow-up instead: t0903, test_compare)
+printf 'return {}\n' >keep.lua
+expect_exit 0 "transform (rules that map no storage)" "$DBXMIG" transform --session h --rules keep.lua
 # a database a rule marked manual
 echo '{"key": "hand", "id": "hand", "object": {"name": "hand", "manual": "rebuild it by hand", "tables": []}}' \
 	>>migration/h/mapped/hive_metastore.jsonl
