@@ -1561,13 +1561,9 @@ int export_run(const export_opts *o)
 		rc = 1;
 		goto out;
 	}
-	if (run->fatal) {
-		err = run->fatal_err;
-		err_prefix(&err, "the workspace refused the credentials");
-		rc = 2;
-		goto out;
-	}
-	if (export_by_sql(run, sel, o, &err)) {
+	/* the Hive metastore by SQL once the REST kinds are in, unless the
+	 * credentials were refused (by REST or by SQL: said once, below) */
+	if (!run->fatal && export_by_sql(run, sel, o, &err)) {
 		rc = err.cls == ERR_IO ? 1 : 2;
 		goto out;
 	}
