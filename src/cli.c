@@ -262,6 +262,21 @@ int cli_require(const cli_cmd *cmd, const char *value, const char *opt, dbx_err 
 		       opt, cmd->name);
 }
 
+int cli_session_cmd(const cli_cmd *cmd, const cli_opt *opts, int argc, char **argv,
+		    const char *const *session)
+{
+	dbx_err err = { 0 };
+	int r = cli_parse(cmd, opts, argc, argv, NULL, &err);
+
+	if (r == 1)
+		return 0;
+	if (r < 0 || cli_require(cmd, *session, "--session", &err) < 0) {
+		err_print(&err);
+		return 2;
+	}
+	return -1;
+}
+
 void cli_strv_free(cli_strv *v)
 {
 	if (!v)

@@ -49,6 +49,12 @@ int cli_parse(const cli_cmd *cmd, const cli_opt *opts, int argc, char **argv,
 void cli_usage(FILE *f, const cli_cmd *cmd, const cli_opt *opts);
 /* A usage error that names what is missing: "export: --session is required". */
 int cli_require(const cli_cmd *cmd, const char *value, const char *opt, dbx_err *err);
+/* The start every session command shares: parses argv into opts (no
+ * positional arguments) and requires --session (*session, which the parse
+ * sets). Returns -1 to go on, else the exit code to return at once: 0
+ * after --help, 2 after a usage error (printed). */
+int cli_session_cmd(const cli_cmd *cmd, const cli_opt *opts, int argc, char **argv,
+		    const char *const *session);
 void cli_strv_free(cli_strv *v);
 /* The candidate closest to `word` (edit distance, or a unique prefix), or
  * NULL when none is close enough to be a plausible typo. For hints. */

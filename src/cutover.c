@@ -214,7 +214,6 @@ out:
 int cmd_cutover(int argc, char **argv)
 {
 	cutover_opts o = { 0 };
-	dbx_err err = { 0 };
 	static const cli_cmd cmd = {
 		"cutover", "--session S [--profile DST] [--source SRC] [--dry-run]",
 		"un-pause in the target what import paused; with --source, pause it in the source",
@@ -227,12 +226,8 @@ int cmd_cutover(int argc, char **argv)
 		{ "--dry-run", 0, CLI_FLAG, &o.dry_run, NULL, "say what would change, change nothing" },
 		{ 0 },
 	};
-	int r = cli_parse(&cmd, opts, argc, argv, NULL, &err);
-	if (r == 1)
-		return 0;
-	if (r < 0 || cli_require(&cmd, o.session, "--session", &err) < 0) {
-		err_print(&err);
-		return 2;
-	}
+	int r = cli_session_cmd(&cmd, opts, argc, argv, &o.session);
+	if (r >= 0)
+		return r;
 	return cutover_run(&o);
 }

@@ -567,7 +567,6 @@ out:
 int cmd_data_plan(int argc, char **argv)
 {
 	dataplan_opts o = { 0 };
-	dbx_err err = { 0 };
 	static const cli_cmd cmd = {
 		"data-plan", "--session S [--share NAME] [--provider NAME]",
 		"write the statements and file copies that move the session's data (moves none itself)",
@@ -579,12 +578,8 @@ int cmd_data_plan(int argc, char **argv)
 		{ "--provider", 0, CLI_STR, &o.provider, "NAME", "the source as a provider on the target" },
 		{ 0 },
 	};
-	int r = cli_parse(&cmd, opts, argc, argv, NULL, &err);
-	if (r == 1)
-		return 0;
-	if (r < 0 || cli_require(&cmd, o.session, "--session", &err) < 0) {
-		err_print(&err);
-		return 2;
-	}
+	int r = cli_session_cmd(&cmd, opts, argc, argv, &o.session);
+	if (r >= 0)
+		return r;
 	return dataplan_run(&o);
 }

@@ -2126,13 +2126,9 @@ int cmd_export(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	err_clear(&err);
-	rc = cli_parse(&cmd, opts, argc, argv, NULL, &err);
-	if (rc == 1)
-		return 0;
-	if (rc < 0 || cli_require(&cmd, o.session, "--session", &err)) {
-		err_print(&err);
-		return 2;
-	}
+	rc = cli_session_cmd(&cmd, opts, argc, argv, &o.session);
+	if (rc >= 0)
+		return rc;
 	if (o.parallel > 1024) {
 		err_set(&err, ERR_USAGE, "--parallel", "%d is too many (at most 1024)", o.parallel);
 		err_print(&err);

@@ -2740,7 +2740,6 @@ out:
 int cmd_import(int argc, char **argv)
 {
 	import_opts o = { .rate_limit = -1 };
-	dbx_err err = { 0 };
 	static const cli_cmd cmd = {
 		"import",
 		"--profile DST --session S [--only K,..] [--skip K,..] [--parallel N] [--dry-run] "
@@ -2764,12 +2763,8 @@ int cmd_import(int argc, char **argv)
 		  "target SQL warehouse for hive_metastore (default: the source's, mapped)" },
 		{ 0 },
 	};
-	int r = cli_parse(&cmd, opts, argc, argv, NULL, &err);
-	if (r == 1)
-		return 0;
-	if (r < 0 || cli_require(&cmd, o.session, "--session", &err) < 0) {
-		err_print(&err);
-		return 2;
-	}
+	int r = cli_session_cmd(&cmd, opts, argc, argv, &o.session);
+	if (r >= 0)
+		return r;
 	return import_run(&o);
 }

@@ -696,7 +696,6 @@ int cmd_validate(int argc, char **argv)
 		"[--skip K,..] [--warehouse-id ID]  |  --session A --against B [--dir D] [--json FILE]",
 		"read the target back and compare it with what the rules said it should hold" };
 	validate_opts o;
-	dbx_err err;
 	int rc;
 	double rate = -1;
 	cli_opt opts[] = {
@@ -719,14 +718,9 @@ int cmd_validate(int argc, char **argv)
 	};
 
 	memset(&o, 0, sizeof o);
-	err_clear(&err);
-	rc = cli_parse(&cmd, opts, argc, argv, NULL, &err);
-	if (rc == 1)
-		return 0;
-	if (rc < 0 || cli_require(&cmd, o.session, "--session", &err)) {
-		err_print(&err);
-		return 2;
-	}
+	rc = cli_session_cmd(&cmd, opts, argc, argv, &o.session);
+	if (rc >= 0)
+		return rc;
 	o.rate_limit = rate;
 	return validate_run(&o);
 }
