@@ -718,17 +718,21 @@ end
 
 local MAP_HINT = "map it with --var storage_map=FILE.csv (line 'abfss://container@account.dfs.core.windows.net/prefix,s3://bucket/prefix')"
 
+-- Marks OBJ a manual follow-up: import skips it and reports WHY.
+local function leave_manual(obj, why)
+	obj.manual = why
+	dbx.warn(why)
+end
+
 -- An external location on storage no map names cannot be created on AWS:
 -- it becomes a manual follow-up (import skips it and says so).
 local function external_location(loc, ctx)
 	if unmapped(loc.url) then
-		loc.manual = ("external location on Azure storage %s: create the S3 bucket and the location by hand, or %s")
-			:format(loc.url, MAP_HINT)
-		dbx.warn(loc.manual)
+		leave_manual(loc, ("external location on Azure storage %s: create the S3 bucket and the location by hand, or %s")
+			:format(loc.url, MAP_HINT))
 	elseif loc.credential_name ~= nil and not CREDENTIAL_MAP[loc.credential_name] then
-		loc.manual = ("external location '%s' uses storage credential '%s', which has no IAM role in --var credential_map=FILE.csv: create both by hand, or map the credential")
-			:format(tostring(loc.name), tostring(loc.credential_name))
-		dbx.warn(loc.manual)
+		leave_manual(loc, ("external location '%s' uses storage credential '%s', which has no IAM role in --var credential_map=FILE.csv: create both by hand, or map the credential")
+			:format(tostring(loc.name), tostring(loc.credential_name)))
 	end
 end
 
@@ -740,9 +744,8 @@ end
 local function pipeline(p, ctx)
 	local spec = type(p.spec) == "table" and p.spec or nil
 	if spec and unmapped(spec.storage) then
-		p.manual = ("DLT pipeline '%s' keeps its tables on Azure storage %s: create the S3 storage and the pipeline by hand, or %s")
-			:format(tostring(p.name), spec.storage, MAP_HINT)
-		dbx.warn(p.manual)
+		leave_manual(p, ("DLT pipeline '%s' keeps its tables on Azure storage %s: create the S3 storage and the pipeline by hand, or %s")
+			:format(tostring(p.name), spec.storage, MAP_HINT))
 	end
 end
 
@@ -768,9 +771,8 @@ local function schema(sch, ctx) managed_root(sch, "schema") end
 -- (export marks the tables the API cannot create at all).
 local function tbl(t, ctx)
 	if t.table_type == "EXTERNAL" and t.manual == nil and unmapped(t.storage_location) then
-		t.manual = ("external table on Azure storage %s: copy its files to S3 and create it by hand, or %s")
-			:format(t.storage_location, MAP_HINT)
-		dbx.warn(t.manual)
+		leave_manual(t, ("external table on Azure storage %s: copy its files to S3 and create it by hand, or %s")
+			:format(t.storage_location, MAP_HINT))
 	end
 end
 
@@ -779,16 +781,14 @@ end
 -- follow-up (import skips it and says so; the rest of the database goes on).
 local function hive_database(db, ctx)
 	if unmapped(db.location) then
-		db.manual = ("Hive database on Azure storage %s: create it by hand on S3, or %s")
-			:format(db.location, MAP_HINT)
-		dbx.warn(db.manual)
+		leave_manual(db, ("Hive database on Azure storage %s: create it by hand on S3, or %s")
+			:format(db.location, MAP_HINT))
 		return
 	end
 	for _, t in ipairs(db.tables or {}) do
 		if t.manual == nil and unmapped(t.location) then
-			t.manual = ("Hive table %s.%s on Azure storage %s: copy its files to S3 and create it by hand, or %s")
-				:format(db.name, t.name, t.location, MAP_HINT)
-			dbx.warn(t.manual)
+			leave_manual(t, ("Hive table %s.%s on Azure storage %s: copy its files to S3 and create it by hand, or %s")
+				:format(db.name, t.name, t.location, MAP_HINT))
 		end
 	end
 end
@@ -796,9 +796,8 @@ end
 -- An external volume on storage no map names cannot be created on AWS.
 local function volume(vol, ctx)
 	if vol.volume_type == "EXTERNAL" and unmapped(vol.storage_location) then
-		vol.manual = ("external volume on Azure storage %s: copy its files to S3 and create it by hand, or %s")
-			:format(vol.storage_location, MAP_HINT)
-		dbx.warn(vol.manual)
+		leave_manual(vol, ("external volume on Azure storage %s: copy its files to S3 and create it by hand, or %s")
+			:format(vol.storage_location, MAP_HINT))
 	end
 end
 
@@ -812,9 +811,8 @@ local function storage_credential(cred, ctx)
 	if cred.aws_iam_role ~= nil then return end
 	local arn = CREDENTIAL_MAP[cred.name]
 	if not arn then
-		cred.manual = ("storage credential '%s' is an Azure identity: create an IAM role for it and map it with --var credential_map=FILE.csv (line '%s,arn:aws:iam::<account>:role/<name>'), or create the credential by hand")
-			:format(tostring(cred.name), tostring(cred.name))
-		dbx.warn(cred.manual)
+		leave_manual(cred, ("storage credential '%s' is an Azure identity: create an IAM role for it and map it with --var credential_map=FILE.csv (line '%s,arn:aws:iam::<account>:role/<name>'), or create the credential by hand")
+			:format(tostring(cred.name), tostring(cred.name)))
 		return
 	end
 	cred.azure_managed_identity = nil
