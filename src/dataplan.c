@@ -176,12 +176,6 @@ static void put_alias(FILE *f, const char *full)
 	put_part(f, d2 + 1);
 }
 
-static int is_azure_or_unset(const char *url)
-{
-	return !url || strstr(url, ".core.windows.net") || strncmp(url, "abfs", 4) == 0 ||
-	       strncmp(url, "wasb", 4) == 0;
-}
-
 typedef struct plan {
 	FILE *f;
 	const char *share, *src_catalog;
@@ -217,21 +211,22 @@ static void put_columns(FILE *f, const cJSON *cols)
 }
 
 /* "[copy] the files of LOC to TLOC" (and, with `tool`, which tool can):
- * 1, or 0 (counted as unmapped) when the target location is still
- * Azure's or unknown. */
+ * 1, or 0 (counted as unmapped) when there is no target location or the
+ * rules left it where the source's is (no storage map line named it:
+ * which URLs belong to which cloud is the rules' knowledge, not ours). */
 static int put_copy(plan *p, const char *loc, const char *tloc, int tool)
 {
 	FILE *f = p->f;
 	fputs("-- [copy] the files of ", f);
 	put_comment(f, loc ? loc : "(no location)");
 	fputs(" to ", f);
-	if (is_azure_or_unset(tloc)) {
+	if (!tloc || (loc && !strcmp(loc, tloc))) {
 		fputs("(no target location: map it with --var storage_map=FILE.csv and transform again)\n", f);
 		p->unmapped++;
 		return 0;
 	}
 	put_comment(f, tloc);
-	fputs(tool ? " (a tool that reads Azure and writes S3: rclone, a job on the source)\n" : "\n", f);
+	fputs(tool ? " (a tool that reads the source storage and writes the target's: rclone, a job on the source)\n" : "\n", f);
 	return 1;
 }
 
