@@ -9,12 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/import/common.sh"
 
-SEED=$ROOT/fixtures/azure-workspace
-start_fake az --cloud azure --seed "$SEED" --token tok-az || exit 1
-start_fake aws --cloud aws --token tok-aws || exit 1
-write_cfg cfg AZ "$az_URL" tok-az
-write_cfg cfg AWS "$aws_URL" tok-aws
-export DATABRICKS_CONFIG_FILE=$T/cfg
+azure_aws_fakes || exit 1
 migrate() { shipped_migrate e2e "$@"; }
 
 expect_exit 0 "migrate exits 0" migrate

@@ -12,12 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/import/common.sh"
 
-SEED=$ROOT/fixtures/azure-workspace
-start_fake az --cloud azure --seed "$SEED" --token tok-az || exit 1
-start_fake aws --cloud aws --token tok-aws || exit 1
-write_cfg cfg AZ "$az_URL" tok-az
-write_cfg cfg AWS "$aws_URL" tok-aws
-export DATABRICKS_CONFIG_FILE=$T/cfg
+azure_aws_fakes || exit 1
 
 api() {	# URL TOKEN METHOD PATH [BODY]: fails on HTTP >= 400
 	curl -sf -o /dev/null -X "$3" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \

@@ -19,12 +19,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/import/common.sh"
 
-SEED=$ROOT/fixtures/azure-workspace
-start_fake az --cloud azure --seed "$SEED" --token tok-az --page-size 2 || exit 1
-start_fake aws --cloud aws --token tok-aws || exit 1
-write_cfg cfg AZ "$az_URL" tok-az
-write_cfg cfg AWS "$aws_URL" tok-aws
-export DATABRICKS_CONFIG_FILE=$T/cfg
+azure_aws_fakes --page-size 2 || exit 1
 WH=$(jq -r '.[0].id' "$SEED/sql_warehouses.json")
 KINDS=users,groups,service_principals,sql_warehouses,hive_metastore,storage_credentials,external_locations,catalogs,tables
 

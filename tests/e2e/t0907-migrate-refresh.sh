@@ -10,12 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/import/common.sh"
 
-SEED=$ROOT/fixtures/azure-workspace
-start_fake az --cloud azure --seed "$SEED" --token tok-az --latency-ms 4 || exit 1
-start_fake aws --cloud aws --token tok-aws || exit 1
-write_cfg cfg AZ "$az_URL" tok-az
-write_cfg cfg AWS "$aws_URL" tok-aws
-export DATABRICKS_CONFIG_FILE=$T/cfg
+azure_aws_fakes --latency-ms 4 || exit 1
 migrate() { shipped_migrate r "$@"; }
 # api URL TOKEN METHOD PATH [BODY]
 api() { curl -sf -X "$3" -H "Authorization: Bearer $2" "$1$4" ${5:+-d "$5"} >/dev/null; }

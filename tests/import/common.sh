@@ -95,6 +95,18 @@ diff_states() {
 # jq_ok ARGS..: jq -e, quietly (for `check DESC jq_ok FILTER FILE`).
 jq_ok() { jq -e "$@" >/dev/null; }
 
+# azure_aws_fakes [ARGS..]: the fixture Azure workspace in fake `az`
+# (ARGS: more fake options) and an empty AWS fake `aws`, as profiles AZ
+# and AWS of $T/cfg (DATABRICKS_CONFIG_FILE). Sets SEED.
+azure_aws_fakes() {
+	SEED=$ROOT/fixtures/azure-workspace
+	start_fake az --cloud azure --seed "$SEED" --token tok-az "$@" || return 1
+	start_fake aws --cloud aws --token tok-aws || return 1
+	write_cfg cfg AZ "$az_URL" tok-az
+	write_cfg cfg AWS "$aws_URL" tok-aws
+	export DATABRICKS_CONFIG_FILE=$T/cfg
+}
+
 # shipped_migrate SESSION ARGS..: `dbxmig migrate` of the fixture Azure
 # workspace (profile AZ) into profile AWS with the shipped rules and the
 # fixture maps, run from the repository root.
